@@ -1,0 +1,20 @@
+// Jest projects: unit tests (pure logic, parallel) and integration tests (real kernel
+// processes over real ZeroMQ sockets, run in band). Both compile TypeScript with ts-jest.
+const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+      testTimeout: 30000,
+    },
+  ],
+};

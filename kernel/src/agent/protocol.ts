@@ -1,0 +1,35 @@
+// Messages on the agent link besides relayed CDP traffic. CDP commands/results/events pass through
+// unchanged ({id, method, params} / {id, result|error} / {method, params}); the agent adds one
+// `Agent.hello` event when it is ready, describing itself.
+
+export interface AgentHello {
+  method: 'Agent.hello';
+  params: {
+    pid: number;
+    node: string;
+    /** Absolute path prefixes of the host's own code: hidden from stacks and never stepped into. */
+    hiddenPaths: string[];
+  };
+}
+
+export interface CdpCommandMessage {
+  id: number;
+  method: string;
+  params?: object;
+}
+
+export interface CdpResultMessage {
+  id: number;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+export interface CdpEventMessage {
+  method: string;
+  params?: unknown;
+}
+
+export interface AgentWorkerData {
+  fd: number;
+  hiddenPaths: string[];
+}

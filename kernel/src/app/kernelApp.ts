@@ -1,0 +1,78 @@
+// Assembles a running kernel from its parts: wire server, core with handlers, runtime client,
+// cell files, history, magics, language service and debugger; installs signal handling and
+// orderly shutdown.
+
+import type { Duplex } from 'node:stream';
+import { CellFiles } from '../common/cellFiles';
+import { logger } from '../common/log';
+import { Executor } from '../core/execute';
+import { registerHandlers } from '../core/handlers';
+import { defaultHistoryFile, History } from '../core/history';
+import { KernelCore } from '../core/kernel';
+import { Magics } from '../core/magics';
+import type { LanguageFeatures } from '../core/ports';
+import { warmUpStripper } from '../lang/transpile/strip';
+import { RuntimeClient } from '../runtime/client';
+import { readConnectionFile } from '../wire/connection';
+import { WireServer } from '../wire/server';
+import { createOutputSink } from './outputSink';
+import { createLanguageFeatures } from './languageFeatures';
+import { attachDebugger } from './debuggerWiring';
+
+const log = logger('core');
+
+export interface KernelOptions {
+  connectionFile: string;
+  language: 'typescript' | 'javascript';
+  cwd?: string;
+}
+
+export async function startKernel(opts: KernelOptions): Promise<void> {
+  const info = readConnectionFile(opts.connectionFile);
+  const server = new WireServer(info);
+  const core = new KernelCore(server);
+  const cells = new CellFiles(opts.language);
+  const history = new History(defaultHistoryFile());
+  const magics = new Magics();
+  const cwd = opts.cwd ?? process.cwd();
+
+  const runnerListeners: Array<(link: { cdp: Duplex; pid: number }) => void> = [];
+  const sink = createOutputSink(core, (link) => runnerListeners.forEach((l) => l(link)));
+  const runtime = new RuntimeClient(sink, cwd);
+  let lang: LanguageFeatures | undefined;
+  const executor = new Executor({ language: opts.language, messenger: core.messenger, runtime, cells, history, magics, get lang() { return lang; }, bindCell: (id, req) => core.bindCell(id, req) });
+
+  let shuttingDown = false;
+  const shutdown = async (): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    await Promise.allSettled([runtime.dispose(), lang?.dispose(), core.debugger?.dispose()]);
+    await server.close();
+    process.exit(0);
+  };
+  const interrupt = async (): Promise<void> => {
+    await core.debugger?.onInterrupt();
+    core.cancelInput('interrupted');
+    runtime.interrupt();
+  };
+
+  registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown() });
+  await server.start((channel, msg) => core.receive(channel, msg));
+  core.messenger.status(undefined, 'starting');
+  process.on('SIGINT', () => void interrupt());
+  process.on('SIGTERM', () => void shutdown());
+  process.on('uncaughtException', (e) => log.error('uncaught exception in the kernel (kept running)', e));
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e as Error));
+
+  // Off the start-up path: the TypeScript stripper, the language service, the debugger.
+  setImmediate(() => {
+    try {
+      if (opts.language === 'typescript') warmUpStripper();
+    } catch (e) {
+      log.warn('stripper warm-up failed', e as Error);
+    }
+  });
+  // Created now, started on first use (execution, completion, hover).
+  lang = createLanguageFeatures(opts.language, cwd, runtime);
+  core.debugger = attachDebugger({ language: opts.language, cells, core, runtime, onRunner: (l) => runnerListeners.push(l) });
+}

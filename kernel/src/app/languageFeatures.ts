@@ -1,0 +1,90 @@
+// Connects the TypeScript language service to the core's LanguageFeatures port. The service
+// (a compiler in a worker thread, a few hundred MB) starts on first use — the first execution,
+// completion or hover — so an idle kernel stays small and start-up is not delayed.
+
+import type { LanguageFeatures } from '../core/ports';
+import { formatDiagnostics, LanguageService } from '../lang/service';
+import type { RuntimeClient } from '../runtime/client';
+
+/** Types of the globals the runner gives cells, so they type-check and complete. */
+export const KERNEL_GLOBALS_DTS = `
+interface TskernelDisplayOptions { display_id?: string; update?: boolean; metadata?: Record<string, unknown>; raw?: boolean }
+interface TskernelDisplayHandle { display_id?: string; update(value: unknown, opts?: { metadata?: Record<string, unknown> }): void }
+type TskernelTyped = (content: any, opts?: TskernelDisplayOptions) => TskernelDisplayHandle | undefined;
+interface TskernelDisplay {
+  /** Shows a value (or a MIME bundle such as {"text/html": "<b>hi</b>"}) in the cell's output. */
+  (value: unknown, opts?: TskernelDisplayOptions): TskernelDisplayHandle | undefined;
+  html: TskernelTyped; markdown: TskernelTyped; svg: TskernelTyped; png: TskernelTyped; jpeg: TskernelTyped;
+  json: TskernelTyped; latex: TskernelTyped; text: TskernelTyped;
+  /** Clears the cell's output (wait: clear when the next output arrives). */
+  clear(opts?: { wait?: boolean }): void;
+}
+declare var display: TskernelDisplay;
+interface TskernelComm {
+  readonly id: string; readonly targetName: string; closed: boolean;
+  send(data?: unknown, metadata?: unknown): void; close(data?: unknown): void;
+  onMsg(cb: (data: any, metadata: any) => void): this; onClose(cb: (data: any, metadata: any) => void): this;
+}
+declare var comms: {
+  registerTarget(name: string, handler: (comm: TskernelComm, data: any, metadata: any) => void): void;
+  unregisterTarget(name: string): void;
+  open(targetName: string, data?: unknown, metadata?: unknown): TskernelComm;
+  list(): TskernelComm[];
+};
+/** Asks the notebook user for a line of text (blocks until answered). */
+declare function prompt(message?: unknown): string;
+/** Asks the notebook user for a line of text; password hides what they type. */
+declare function input(message?: unknown, opts?: { password?: boolean }): Promise<string>;
+`;
+
+class LazyLanguageFeatures implements LanguageFeatures {
+  private service: LanguageService | undefined;
+
+  constructor(
+    private readonly language: 'typescript' | 'javascript',
+    private readonly cwd: string,
+    private readonly runtime: RuntimeClient,
+  ) {}
+
+  private get s(): LanguageService {
+    if (!this.service) {
+      this.service = new LanguageService({
+        language: this.language,
+        notebookDir: this.cwd,
+        runtimeMembers: (expr) => this.runtime.members(expr),
+        extraDeclarations: KERNEL_GLOBALS_DTS,
+      });
+      this.service.warmUp();
+    }
+    return this.service;
+  }
+
+  warmUp(): void {
+    void this.s;
+  }
+  addCell(code: string, n: number): void {
+    this.s.addCell(code, n);
+  }
+  check(code: string) {
+    return this.s.check(code);
+  }
+  complete(code: string, cp: number) {
+    return this.s.complete(code, cp);
+  }
+  inspect(code: string, cp: number, detail: number) {
+    return this.s.inspect(code, cp, detail);
+  }
+  isComplete(code: string) {
+    return this.s.isComplete(code);
+  }
+  format(diags: Parameters<typeof formatDiagnostics>[0], code: string, label: string): string {
+    return formatDiagnostics(diags, code, label);
+  }
+  async dispose(): Promise<void> {
+    await this.service?.dispose();
+  }
+}
+
+export function createLanguageFeatures(language: 'typescript' | 'javascript', cwd: string, runtime: RuntimeClient): LanguageFeatures {
+  return new LazyLanguageFeatures(language, cwd, runtime);
+}

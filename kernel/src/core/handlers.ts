@@ -1,0 +1,163 @@
+// Registers the kernel's request handlers on the core: kernel_info, execute, complete, inspect,
+// is_complete, history, comm_*, shutdown, interrupt and debug. Each returns the reply content;
+// the core sends it and the busy/idle around it.
+
+import type { Message } from '../wire/messages';
+import type { RuntimeClient } from '../runtime/client';
+import type { ExecuteContent, Executor } from './execute';
+import type { History, HistoryRequest } from './history';
+import type { KernelCore } from './kernel';
+import { kernelInfo } from './kernelInfo';
+import type { LanguageFeatures } from './ports';
+import type { DapRequest, DapResponse } from '../debugger/api';
+
+export interface HandlerDeps {
+  core: KernelCore;
+  language: 'typescript' | 'javascript';
+  executor: Executor;
+  runtime: RuntimeClient;
+  history: History;
+  lang?: LanguageFeatures;
+  interrupt(): Promise<void>;
+  shutdown(restart: boolean): Promise<void>;
+}
+
+type Content<T> = Partial<T> & Record<string, unknown>;
+
+/** Jupyter cursor positions count unicode code points; JS strings count UTF-16 units. */
+export function codePointsToUnits(code: string, cp: number): number {
+  let units = 0;
+  let points = 0;
+  for (const ch of code) {
+    if (points >= cp) break;
+    units += ch.length;
+    points++;
+  }
+  return units;
+}
+
+export function unitsToCodePoints(code: string, units: number): number {
+  return [...code.slice(0, units)].length;
+}
+
+/** The identifier or member chain that ends at `pos` (e.g. `foo.bar.ba`). */
+function tokenBefore(code: string, pos: number): { start: number; text: string } {
+  const m = /[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*\s*\??\.?\s*[\w$]*$/.exec(code.slice(0, pos));
+  return m ? { start: m.index, text: m[0] } : { start: pos, text: '' };
+}
+
+export function registerHandlers(d: HandlerDeps): void {
+  const { core } = d;
+
+  const info = async (): Promise<object> => kernelInfo(d.language, !!core.debugger);
+  core.on('kernel_info_request', info);
+
+  core.on(
+    'execute_request',
+    async (msg) => {
+      const c = msg.content as Content<ExecuteContent>;
+      const reply = await d.executor.execute(msg, {
+        code: typeof c.code === 'string' ? c.code : '',
+        silent: !!c.silent,
+        store_history: c.store_history !== false,
+        user_expressions: (c.user_expressions as Record<string, string>) ?? {},
+        allow_stdin: c.allow_stdin !== false,
+        stop_on_error: c.stop_on_error !== false,
+      });
+      if (reply.status === 'error' && c.stop_on_error !== false) core.abortQueue();
+      return reply;
+    },
+    { queued: true },
+  );
+
+  core.on('complete_request', async (msg) => {
+    const c = msg.content as { code?: unknown; cursor_pos?: unknown };
+    const code = typeof c.code === 'string' ? c.code : '';
+    const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
+    if (d.lang) {
+      const r = await d.lang.complete(code, cp);
+      return { status: 'ok', ...r };
+    }
+    // No language service: runtime members of `expr.` plus nothing else.
+    const pos = codePointsToUnits(code, cp);
+    const tok = tokenBefore(code, pos);
+    const dot = tok.text.lastIndexOf('.');
+    const prefix = dot >= 0 ? tok.text.slice(dot + 1).trim() : tok.text;
+    const names = dot >= 0 ? await d.runtime.members(tok.text.slice(0, dot).replace(/\?$/, '')) : [];
+    const matches = names.filter((n) => n.startsWith(prefix));
+    return { status: 'ok', matches, cursor_start: unitsToCodePoints(code, pos - prefix.length), cursor_end: cp, metadata: {} };
+  });
+
+  core.on('inspect_request', async (msg) => {
+    const c = msg.content as { code?: unknown; cursor_pos?: unknown; detail_level?: unknown };
+    const code = typeof c.code === 'string' ? c.code : '';
+    const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
+    const r = d.lang ? await d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} as Record<string, string> };
+    // Add a preview of the runtime value under the cursor.
+    const pos = codePointsToUnits(code, cp);
+    const after = /^[\w$]*/.exec(code.slice(pos))?.[0] ?? '';
+    const expr = tokenBefore(code, pos).text + after;
+    const preview = expr && !expr.endsWith('.') ? await d.runtime.preview(expr) : null;
+    if (preview !== null) {
+      const data = { ...r.data };
+      data['text/plain'] = `${data['text/plain'] ? data['text/plain'] + '\n\n' : ''}Value: ${preview}`;
+      if (data['text/markdown'] !== undefined || !r.found) data['text/markdown'] = `${data['text/markdown'] ? data['text/markdown'] + '\n\n' : ''}**Value:**\n\`\`\`\n${preview}\n\`\`\``;
+      return { status: 'ok', found: true, data, metadata: {} };
+    }
+    return { status: 'ok', found: r.found, data: r.data, metadata: {} };
+  });
+
+  core.on('is_complete_request', async (msg) => {
+    const code = typeof (msg.content as { code?: unknown }).code === 'string' ? (msg.content as { code: string }).code : '';
+    if (!d.lang) return { status: 'unknown' };
+    const r = await d.lang.isComplete(code);
+    return r.status === 'incomplete' ? { status: 'incomplete', indent: r.indent ?? '' } : { status: r.status };
+  });
+
+  core.on('history_request', async (msg) => ({ status: 'ok', history: d.history.query(msg.content as HistoryRequest) }));
+
+  core.on('comm_info_request', async (msg) => {
+    const target = (msg.content as { target_name?: unknown }).target_name;
+    const comms = await d.runtime.commInfo(typeof target === 'string' ? target : undefined);
+    return { status: 'ok', comms };
+  });
+
+  const commForward = (type: 'comm_open' | 'comm_msg' | 'comm_close') => async (msg: Message) => {
+    const c = msg.content as { comm_id?: unknown; target_name?: unknown; data?: unknown; metadata?: unknown };
+    if (typeof c.comm_id !== 'string') return undefined;
+    const id = d.executor.bindRequest(msg);
+    if (type === 'comm_open') d.runtime.send({ type, comm_id: c.comm_id, target_name: String(c.target_name ?? ''), data: c.data ?? {}, metadata: c.metadata ?? {}, cell: id });
+    else if (type === 'comm_msg') d.runtime.send({ type, comm_id: c.comm_id, data: c.data ?? {}, metadata: c.metadata ?? {}, cell: id });
+    else d.runtime.send({ type, comm_id: c.comm_id, data: c.data ?? {}, cell: id });
+    return undefined; // comm messages have no reply
+  };
+  core.on('comm_open', commForward('comm_open'), { queued: true });
+  core.on('comm_msg', commForward('comm_msg'), { queued: true });
+  core.on('comm_close', commForward('comm_close'), { queued: true });
+
+  core.on('interrupt_request', async () => {
+    await d.interrupt();
+    return { status: 'ok' };
+  });
+
+  core.on('shutdown_request', async (msg, channel) => {
+    const restart = !!(msg.content as { restart?: unknown }).restart;
+    const content = { status: 'ok', restart };
+    core.messenger.reply(channel, msg, 'shutdown_reply', content);
+    core.messenger.publish(msg.header, 'shutdown_reply', content);
+    core.messenger.status(msg.header, 'idle');
+    await d.shutdown(restart);
+    return undefined;
+  });
+
+  core.on('debug_request', async (msg) => {
+    const req = msg.content as Partial<DapRequest>;
+    const seq = typeof req.seq === 'number' ? req.seq : 0;
+    const command = typeof req.command === 'string' ? req.command : '';
+    if (!core.debugger) {
+      const r: DapResponse = { seq: 0, type: 'response', request_seq: seq, command, success: false, message: 'the debugger is not available in this kernel', body: {} };
+      return r;
+    }
+    return core.debugger.handleRequest({ seq, type: 'request', command, arguments: req.arguments });
+  });
+}

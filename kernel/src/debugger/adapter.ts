@@ -1,0 +1,112 @@
+// The DAP adapter behind `debug_request`: dispatches each request to its handler and always
+// answers — unknown commands, bad arguments and target failures become success:false with a
+// readable message and the body keys clients dereference. Owns the seq counter for everything
+// it emits and the `initialized` event timing.
+
+import type { DapEvent, DapRequest, DapResponse, DebuggerHost, IDebugger } from './api';
+import { CdpError } from '../targets/cdpClient';
+import { RunnerTarget } from '../targets/runnerTarget';
+import { logger } from '../common/log';
+import { UserError } from './errors';
+import type { HandlerContext } from './handlers/context';
+import { FAILURE_BODIES, HANDLERS, isCommand } from './handlers/table';
+import type { DapArgs, DapCommand, DapEvents } from './protocol';
+import { DebugSession } from './session';
+
+const log = logger('dap');
+
+/** If a client waits for `initialized` before attaching, send it anyway after this delay. */
+const INITIALIZED_FALLBACK_MS = 300;
+
+export class DebugAdapter implements IDebugger {
+  private seq = 1;
+  private readonly session: DebugSession;
+  private initializedPending = false;
+  private initializedTimer?: NodeJS.Timeout;
+  private interruptTimer?: NodeJS.Timeout;
+  private readonly ctx: HandlerContext;
+
+  constructor(private readonly host: DebuggerHost) {
+    this.session = new DebugSession(host.cells, host.language, (event, body) => this.sendEvent(event, body));
+    this.ctx = {
+      session: this.session,
+      host,
+      sendInitialized: () => this.sendInitialized(),
+      scheduleInitialized: () => this.scheduleInitialized(),
+    };
+    host.onRunner((link) => {
+      log.debug(`runner link (pid ${link.pid})`);
+      this.session.addTarget(new RunnerTarget(link.stream, link.pid));
+    });
+  }
+
+  async handleRequest(request: DapRequest): Promise<DapResponse> {
+    const command = typeof request?.command === 'string' ? request.command : '';
+    const requestSeq = typeof request?.seq === 'number' ? request.seq : 0;
+    if (!isCommand(command)) return this.response(requestSeq, command, false, {}, command ? `Unsupported debug request '${command}'` : 'Missing command');
+    try {
+      const body = await this.dispatch(command, request.arguments);
+      return this.response(requestSeq, command, true, body ?? {});
+    } catch (e) {
+      const message = e instanceof UserError ? e.message : e instanceof CdpError ? `Debugger error: ${e.message}` : `Internal error: ${(e as Error)?.message ?? String(e)}`;
+      if (!(e instanceof UserError)) log.warn(`${command} failed`, e);
+      return this.response(requestSeq, command, false, FAILURE_BODIES[command] ?? {}, message);
+    }
+  }
+
+  private dispatch<K extends DapCommand>(command: K, args: unknown): Promise<unknown> {
+    const handler = HANDLERS[command];
+    return handler(this.ctx, args as DapArgs<K>);
+  }
+
+  isStopped(): boolean {
+    return !!this.session.notebook()?.pause;
+  }
+
+  async onInterrupt(): Promise<void> {
+    const thread = this.session.notebook();
+    if (!thread?.pause) return;
+    // Let the interrupt land instead of re-hitting a breakpoint on the way out.
+    await thread.cdp.send('Debugger.setSkipAllPauses', { skip: true }).catch(() => undefined);
+    await thread.resume().catch(() => undefined);
+    clearTimeout(this.interruptTimer);
+    this.interruptTimer = setTimeout(() => {
+      if (!thread.cdp.isClosed) void thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).catch(() => undefined);
+    }, 500);
+    this.interruptTimer.unref();
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.initializedTimer);
+    clearTimeout(this.interruptTimer);
+    await this.session.detachAll().catch(() => undefined);
+    this.session.dispose();
+  }
+
+  private response(requestSeq: number, command: string, success: boolean, body: unknown, message?: string): DapResponse {
+    return { seq: this.seq++, type: 'response', request_seq: requestSeq, success, command, ...(message ? { message } : {}), body };
+  }
+
+  private sendEvent<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void {
+    const e: DapEvent = { seq: this.seq++, type: 'event', event, ...(body !== undefined ? { body } : {}) };
+    try {
+      this.host.emit(e);
+    } catch (err) {
+      log.error(`emitting ${event} failed`, err);
+    }
+  }
+
+  private scheduleInitialized(): void {
+    this.initializedPending = true;
+    clearTimeout(this.initializedTimer);
+    this.initializedTimer = setTimeout(() => this.sendInitialized(), INITIALIZED_FALLBACK_MS);
+    this.initializedTimer.unref();
+  }
+
+  private sendInitialized(): void {
+    clearTimeout(this.initializedTimer);
+    if (!this.initializedPending) return;
+    this.initializedPending = false;
+    this.sendEvent('initialized', undefined);
+  }
+}

@@ -1,0 +1,62 @@
+// The seam between the kernel core and the debugger: core hands every `debug_request` content to
+// IDebugger.handleRequest and publishes whatever the host's `emit` receives as `debug_event`.
+// The debugger never touches ZeroMQ or Jupyter envelopes; it reaches the notebook's runner only
+// through the CDP link the runtime hands it (a byte stream to the runner's agent worker).
+
+import type { Duplex } from 'node:stream';
+import type { CellFiles } from '../common/cellFiles';
+import type { Logger } from '../common/log';
+
+export interface DapRequest {
+  seq: number;
+  type: 'request';
+  command: string;
+  arguments?: unknown;
+}
+
+export interface DapResponse {
+  seq: number;
+  type: 'response';
+  request_seq: number;
+  success: boolean;
+  command: string;
+  message?: string;
+  body?: unknown;
+}
+
+export interface DapEvent {
+  seq: number;
+  type: 'event';
+  event: string;
+  body?: unknown;
+}
+
+/** A connection to the notebook runner's agent worker (CDP relayed over a pipe). */
+export interface RunnerCdpLink {
+  /** Bidirectional byte stream to the agent worker inside the runner process. */
+  stream: Duplex;
+  /** The runner's pid (for thread names and diagnostics). */
+  pid: number;
+}
+
+export interface DebuggerHost {
+  language: 'typescript' | 'javascript';
+  /** Cell naming and the registry of executed/dumped cells (path -> source, generated JS, map). */
+  cells: CellFiles;
+  /** Publish a DAP event (the host adds nothing; the debugger fills `seq`). */
+  emit(event: DapEvent): void;
+  /** Called with the runner's CDP link now (if a runner is up) and after every runner restart. */
+  onRunner(cb: (link: RunnerCdpLink) => void): void;
+  /** Write a line to the notebook as stderr of the cell that is running (e.g. logpoint errors). */
+  log: Logger;
+}
+
+export interface IDebugger {
+  /** Always resolves with a response (success:false with a readable message on any failure). */
+  handleRequest(request: DapRequest): Promise<DapResponse>;
+  /** True while thread 1 (the notebook) is paused. */
+  isStopped(): boolean;
+  /** The user interrupted the kernel: resume a paused notebook so the interrupt can land. */
+  onInterrupt(): Promise<void>;
+  dispose(): Promise<void>;
+}

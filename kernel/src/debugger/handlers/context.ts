@@ -1,0 +1,18 @@
+// What every request handler gets, and the typed handler signature.
+
+import type { DebuggerHost } from '../api';
+import type { DapArgs, DapBody, DapCommand } from '../protocol';
+import type { DebugSession } from '../session';
+
+export interface HandlerContext {
+  session: DebugSession;
+  host: DebuggerHost;
+  /** `initialized` must follow the initialize reply; attach sends it (or a timer, for clients that wait for it). */
+  sendInitialized(): void;
+  /** Armed by initialize. */
+  scheduleInitialized(): void;
+}
+
+export type Handler<K extends DapCommand> = (ctx: HandlerContext, args: DapArgs<K>) => Promise<DapBody<K>>;
+
+export type HandlerTable = { [K in DapCommand]: Handler<K> };

@@ -1,0 +1,116 @@
+// stackTrace / scopes / variables / setVariable / setExpression / evaluate: what the user sees
+// of a paused thread (and, for variables/evaluate, of a running notebook).
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Protocol } from 'devtools-protocol';
+import { requireNumber, requireObject, requireString, UserError } from '../errors';
+import { callArgument, callOn, evaluateGlobal, evaluateIn, evaluateOnFrame } from '../evaluate';
+import type { Thread } from '../thread';
+import { showRemote } from '../variables/format';
+import { assignProperty, fn } from '../variables/remote';
+import type { VariableStore } from '../variables/store';
+import type { HandlerContext, Handler } from './context';
+
+const LOCAL_TYPES = new Set(['local', 'block', 'catch', 'with', 'eval', 'module']);
+
+export const stackTrace: Handler<'stackTrace'> = async (ctx, args) => {
+  const thread = ctx.session.thread(args?.threadId);
+  const frames = thread.requirePause().frames.map((f) => f.dap);
+  const start = args?.startFrame ?? 0;
+  const levels = args?.levels ? args.levels : frames.length;
+  return { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
+};
+
+export const scopes: Handler<'scopes'> = async (ctx, args) => {
+  const frameId = requireNumber(args?.frameId, 'frameId');
+  const thread = ctx.session.frameOwner(frameId);
+  const frame = thread.frame(frameId)!;
+  const store = thread.requirePause().store;
+  const chain = frame.callFrame.scopeChain;
+  const firstLocal = chain.findIndex((s) => s.type === 'local');
+  const localEnd = firstLocal >= 0 ? firstLocal + 1 : chain.findIndex((s) => !LOCAL_TYPES.has(s.type));
+  const locals = chain.slice(0, localEnd < 0 ? 0 : localEnd);
+  const closures = chain.slice(locals.length).filter((s) => s.type !== 'script' && s.type !== 'global');
+  const extras: { name: string; object: Protocol.Runtime.RemoteObject }[] = [];
+  const cf = frame.callFrame;
+  if (cf.returnValue) extras.push({ name: 'Return value', object: cf.returnValue });
+  if (!frame.topLevel && cf.this.type === 'object' && cf.this.subtype !== 'null' && cf.this.className !== 'global' && cf.this.description !== 'global') extras.push({ name: 'this', object: cf.this });
+  const callFrameId = cf.callFrameId;
+  const out: DebugProtocol.Scope[] = [
+    {
+      name: 'Locals',
+      presentationHint: 'locals',
+      variablesReference: store.add({ kind: 'scopes', objects: locals.map((s) => s.object), extras, withGlobals: frame.topLevel, callFrameId }),
+      expensive: false,
+    },
+  ];
+  if (closures.length) out.push({ name: 'Closure', variablesReference: store.add({ kind: 'scopes', objects: closures.map((s) => s.object), extras: [], callFrameId }), expensive: false });
+  out.push({ name: 'Globals', variablesReference: store.add({ kind: 'globals' }), expensive: false });
+  return { scopes: out };
+};
+
+/** The thread and store that handed out a variablesReference. */
+function findStore(ctx: HandlerContext, ref: number): { thread: Thread; store: VariableStore } | undefined {
+  for (const thread of ctx.session.allThreads()) for (const store of thread.stores()) if (store.has(ref)) return { thread, store };
+  return undefined;
+}
+
+export const variables: Handler<'variables'> = async (ctx, args) => {
+  const ref = requireNumber(args?.variablesReference, 'variablesReference');
+  if (ref === 0) return { variables: [] };
+  const found = findStore(ctx, ref);
+  if (!found) return { variables: [] };
+  return { variables: await found.store.children(ref, args.start, args.count) };
+};
+
+async function assign(ctx: HandlerContext, ref: number, name: string, value: string): Promise<DebugProtocol.SetVariableResponse['body']> {
+  const found = findStore(ctx, ref);
+  const c = found?.store.get(ref);
+  if (!found || !c) throw new UserError(`Unknown variablesReference ${ref}`);
+  const { thread, store } = found;
+  const o = { objectGroup: store.group };
+  let result;
+  if (c.kind === 'scopes' && c.callFrameId) {
+    result = await evaluateOnFrame(thread, c.callFrameId, `${name} = (${value})`, o);
+  } else if (c.kind === 'globals' || (c.kind === 'scopes' && !c.callFrameId)) {
+    result = await evaluateGlobal(thread, `${name} = (${value})`, o);
+  } else if (c.kind === 'object') {
+    const frame = thread.pause?.frames[0];
+    const v = frame ? await evaluateOnFrame(thread, frame.callFrame.callFrameId, `(${value})`, o) : await evaluateGlobal(thread, `(${value})`, o);
+    result = await callOn(thread, c.object, fn(assignProperty), [{ value: name }, callArgument(v)], o);
+  } else throw new UserError('This value cannot be changed');
+  const v = store.variable(name, result);
+  return { value: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables };
+}
+
+export const setVariable: Handler<'setVariable'> = async (ctx, args) => {
+  requireObject(args, 'arguments');
+  return assign(ctx, requireNumber(args.variablesReference, 'variablesReference'), requireString(args.name, 'name'), requireString(args.value, 'value'));
+};
+
+export const setExpression: Handler<'setExpression'> = async (ctx, args) => {
+  requireObject(args, 'arguments');
+  const expression = requireString(args.expression, 'expression');
+  const value = requireString(args.value, 'value');
+  const thread = args.frameId !== undefined ? ctx.session.frameOwner(args.frameId) : ctx.session.thread(1);
+  const store = thread.pause?.store ?? (await thread.newInspectStore());
+  const r = await evaluateIn(thread, args.frameId, `${expression} = (${value})`, { objectGroup: store.group });
+  const v = store.variable(expression, r);
+  return { value: v.value, type: v.type, variablesReference: v.variablesReference };
+};
+
+export const evaluate: Handler<'evaluate'> = async (ctx, args) => {
+  requireObject(args, 'arguments');
+  const expression = requireString(args.expression, 'expression');
+  const thread = args.frameId !== undefined ? ctx.session.frameOwner(args.frameId) : ctx.session.thread(1);
+  const store = thread.pause?.store ?? thread.currentInspectStore() ?? (await thread.newInspectStore());
+  const r = await evaluateIn(thread, args.frameId, expression, { objectGroup: store.group, noSideEffects: args.context === 'hover' });
+  const v = store.variable(expression, r, expression);
+  const shown = showRemote(r);
+  return {
+    result: shown.value,
+    ...(v.type ? { type: v.type } : {}),
+    variablesReference: v.variablesReference,
+    ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),
+  };
+};

@@ -1,0 +1,96 @@
+// Adapter-wide state that outlives targets and client connections: whether a client started the
+// debugger, the breakpoints per source, the exception filters, and the threads (thread 1 = the
+// notebook runner, replaced on every runner restart: re-attached, breakpoints re-applied).
+
+import type { CellFiles } from '../common/cellFiles';
+import { logger } from '../common/log';
+import type { ITarget } from '../targets/target';
+import { BreakpointModel } from './breakpoints/model';
+import { UserError } from './errors';
+import { type ExceptionMode } from './exceptions';
+import type { DapEvents } from './protocol';
+import { Thread } from './thread';
+
+const log = logger('dap');
+
+export class DebugSession {
+  readonly model = new BreakpointModel();
+  /** initialize/attach happened and no disconnect since. */
+  started = false;
+  exceptionFilters: string[] = [];
+  mode: ExceptionMode = 'none';
+  private readonly threads = new Map<number, Thread>();
+
+  constructor(
+    readonly cells: CellFiles,
+    readonly language: 'typescript' | 'javascript',
+    private readonly emitEvent: <E extends keyof DapEvents>(event: E, body: DapEvents[E]) => void,
+  ) {}
+
+  emit<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void {
+    this.emitEvent(event, body);
+  }
+
+  /** A (new) target for a thread id: replaces the previous one, attaching if a client is attached. */
+  addTarget(target: ITarget): void {
+    const old = this.threads.get(target.threadId);
+    if (old) old.target.close();
+    const thread = new Thread(target, {
+      cells: this.cells,
+      model: this.model,
+      emit: (e, b) => this.emit(e, b),
+      exceptionMode: () => this.mode,
+    });
+    this.threads.set(target.threadId, thread);
+    target.onClose(() => {
+      if (this.threads.get(target.threadId) === thread && target.threadId !== 1) this.threads.delete(target.threadId);
+    });
+    if (this.started) void thread.attach().catch((e) => log.error(`attaching thread ${target.threadId} failed`, e));
+  }
+
+  allThreads(): Thread[] {
+    return [...this.threads.values()];
+  }
+
+  /** Thread 1 (the notebook), if the runner is up. */
+  notebook(): Thread | undefined {
+    return this.threads.get(1);
+  }
+
+  thread(threadId: number | undefined): Thread {
+    const t = this.threads.get(threadId ?? 1) ?? (threadId === undefined ? undefined : undefined);
+    if (!t) throw new UserError(threadId === undefined || threadId === 1 ? 'The notebook runner is not available' : `Unknown thread ${threadId}`);
+    return t;
+  }
+
+  /** The thread owning a frame id, or an error naming the problem. */
+  frameOwner(frameId: number): Thread {
+    for (const t of this.threads.values()) if (t.frame(frameId)) return t;
+    throw new UserError(`Unknown or expired frameId ${frameId}`);
+  }
+
+  stoppedThreads(): number[] {
+    return this.allThreads()
+      .filter((t) => t.pause)
+      .map((t) => t.id)
+      .sort((a, b) => a - b);
+  }
+
+  async attachAll(): Promise<void> {
+    this.started = true;
+    await Promise.all(this.allThreads().map((t) => t.attach()));
+  }
+
+  async detachAll(): Promise<void> {
+    this.started = false;
+    this.model.clear();
+    this.exceptionFilters = [];
+    this.mode = 'none';
+    await Promise.all(this.allThreads().map((t) => t.detach().catch((e) => log.warn(`detaching thread ${t.id} failed`, e))));
+  }
+
+  dispose(): void {
+    for (const t of this.threads.values()) t.target.close();
+    this.threads.clear();
+  }
+}

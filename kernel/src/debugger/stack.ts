@@ -1,0 +1,88 @@
+// Builds the DAP call stack from a V8 pause: host frames (node internals, the kernel's runner,
+// our own evaluations) are hidden; cell frames are pathed by their cell file and mapped through
+// the cell's source map; a cell's top level is exactly one frame named `<cell>` (for async cells
+// the transpiler's wrapper function and the script's top level collapse into it).
+
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Protocol } from 'devtools-protocol';
+import type { CellFiles } from '../common/cellFiles';
+import { lineMapFor } from './breakpoints/binder';
+import type { ScriptInfo, ScriptRegistry } from './scripts';
+
+export interface FrameInfo {
+  id: number;
+  callFrame: Protocol.Debugger.CallFrame;
+  script?: ScriptInfo;
+  /** The cell's top level: its locals are the notebook's globals. */
+  topLevel: boolean;
+  dap: DebugProtocol.StackFrame;
+}
+
+export const CELL_FRAME_NAME = '<cell>';
+
+let nextFrameId = 1;
+
+function isScriptTop(cf: Protocol.Debugger.CallFrame): boolean {
+  return cf.functionName === '' && !cf.scopeChain.some((s) => s.type === 'local');
+}
+
+/** The REPL transform's wrapper: `(async () => { ` at the start of line 1 (after optional hoisted `var`s). */
+export function isAsyncCellWrapper(cf: Protocol.Debugger.CallFrame, generated: string | undefined): boolean {
+  if (cf.functionName !== '' || !generated || !cf.functionLocation || cf.functionLocation.lineNumber !== 0) return false;
+  const firstLine = generated.split('\n', 1)[0];
+  const before = firstLine.slice(0, cf.functionLocation.columnNumber ?? 0);
+  return /^(var [^;]*; )?\($/.test(before) && firstLine.slice(cf.functionLocation.columnNumber ?? 0).startsWith('async () => {');
+}
+
+/** UI (1-based) line and column of a generated location in a script. */
+export function uiLocation(cells: CellFiles, script: ScriptInfo | undefined, loc: Protocol.Debugger.Location): { line: number; column: number } {
+  const path = script?.path;
+  const map = path ? lineMapFor(cells.get(path)?.map) : undefined;
+  if (map) {
+    const o = map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 });
+    if (o) return { line: o.line0 + 1, column: o.col0 + 1 };
+  }
+  return { line: loc.lineNumber + 1, column: (loc.columnNumber ?? 0) + 1 };
+}
+
+export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: ScriptRegistry, cells: CellFiles): FrameInfo[] {
+  const frames: FrameInfo[] = [];
+  for (let i = 0; i < callFrames.length; i++) {
+    const cf = callFrames[i];
+    const script = scripts.get(cf.location.scriptId);
+    if (!script || script.hidden) continue;
+    const path = script.path;
+    const record = path ? cells.get(path) : undefined;
+    const isCell = !!path && (cells.isCellPath(path) || !!record);
+    let topLevel = false;
+    let name = cf.functionName || '<anonymous>';
+    if (isCell && isScriptTop(cf)) {
+      topLevel = true;
+      name = CELL_FRAME_NAME;
+      // Already represented by the async wrapper frame above it.
+      const prev = frames[frames.length - 1];
+      if (prev?.topLevel && prev.script?.scriptId === script.scriptId) continue;
+    } else if (isCell && isAsyncCellWrapper(cf, record?.generated)) {
+      topLevel = true;
+      name = CELL_FRAME_NAME;
+    }
+    const { line, column } = uiLocation(cells, script, cf.location);
+    const id = nextFrameId++;
+    const source: DebugProtocol.Source = path ? { path, name: path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` };
+    frames.push({ id, callFrame: cf, script, topLevel, dap: { id, name, line, column, source } });
+  }
+  // Nothing user-visible (e.g. paused inside host code): show the raw top frame rather than nothing.
+  if (!frames.length && callFrames.length) {
+    const cf = callFrames[0];
+    const script = scripts.get(cf.location.scriptId);
+    const id = nextFrameId++;
+    frames.push({
+      id,
+      callFrame: cf,
+      script,
+      topLevel: false,
+      dap: { id, name: cf.functionName || '<anonymous>', line: cf.location.lineNumber + 1, column: (cf.location.columnNumber ?? 0) + 1, source: { path: script?.path ?? script?.url ?? '', presentationHint: 'deemphasize' } },
+    });
+  }
+  return frames;
+}

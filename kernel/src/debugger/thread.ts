@@ -1,0 +1,285 @@
+// One debugged JavaScript thread (a target): attach/detach of the Debugger domain, the pause state
+// machine (stopped on every pause we keep, continued on every resume), stepping, and the
+// per-pause frame and variable stores. Host code is blackboxed so stepping never enters it.
+
+import type { Protocol } from 'devtools-protocol';
+import { pathToFileURL } from 'node:url';
+import type { CellFiles } from '../common/cellFiles';
+import { logger } from '../common/log';
+import type { ITarget } from '../targets/target';
+import { BreakpointBinder } from './breakpoints/binder';
+import type { BreakpointModel, UserBreakpoint } from './breakpoints/model';
+import { CatchPredictor, type ExceptionMode } from './exceptions';
+import type { DapEvents } from './protocol';
+import { INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
+import { buildFrames, type FrameInfo } from './stack';
+import { UserError } from './errors';
+import { VariableStore } from './variables/store';
+
+const log = logger('dap');
+
+export interface ThreadHost {
+  cells: CellFiles;
+  model: BreakpointModel;
+  emit<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void;
+  exceptionMode(): ExceptionMode;
+}
+
+export interface PauseState {
+  event: Protocol.Debugger.PausedEvent;
+  reason: string;
+  frames: FrameInfo[];
+  store: VariableStore;
+  /** A `stopped` event went out (so a `continued` must follow on resume). */
+  reported: boolean;
+}
+
+let pauseGeneration = 0;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export class Thread {
+  readonly scripts: ScriptRegistry;
+  readonly binder: BreakpointBinder;
+  private attached = false;
+  private paused?: PauseState;
+  private expect?: 'step' | 'pause';
+  private asyncStacks = false;
+  private readonly predictor: CatchPredictor;
+  private inspectStores: VariableStore[] = [];
+  private inspectGeneration = 0;
+
+  constructor(
+    readonly target: ITarget,
+    private readonly host: ThreadHost,
+  ) {
+    this.scripts = new ScriptRegistry((path, url) => this.isHidden(path, url));
+    this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, changed: (bp) => this.breakpointChanged(bp) });
+    this.predictor = new CatchPredictor(async (scriptId) => (await this.cdp.send('Debugger.getScriptSource', { scriptId })).scriptSource);
+    const cdp = target.cdp;
+    cdp.on('Debugger.scriptParsed', (ev) => this.scripts.add(ev));
+    cdp.on('Debugger.paused', (ev) => void this.onPaused(ev).catch((e) => log.error('pause handling failed', e)));
+    cdp.on('Debugger.resumed', () => this.onResumed());
+    target.onClose(() => this.onClosed());
+  }
+
+  get id(): number {
+    return this.target.threadId;
+  }
+
+  get cdp() {
+    return this.target.cdp;
+  }
+
+  get isAttached(): boolean {
+    return this.attached;
+  }
+
+  get pause(): PauseState | undefined {
+    return this.paused?.reported ? this.paused : undefined;
+  }
+
+  requirePause(): PauseState {
+    const p = this.pause;
+    if (!p) throw new UserError(`Thread ${this.id} is not paused`);
+    return p;
+  }
+
+  frame(frameId: number): FrameInfo | undefined {
+    return this.pause?.frames.find((f) => f.id === frameId);
+  }
+
+  private isHidden(path: string | undefined, url: string): boolean {
+    if (url.startsWith('node:') || url.endsWith(INTERNAL_URL_SUFFIX)) return true;
+    return !!path && this.target.hiddenPaths().some((p) => path.startsWith(p));
+  }
+
+  private blackboxPatterns(): string[] {
+    const out = ['^node:', escapeRegex(INTERNAL_URL_SUFFIX) + '$'];
+    for (const p of this.target.hiddenPaths()) {
+      out.push('^' + escapeRegex(p));
+      out.push('^' + escapeRegex(pathToFileURL(p).href));
+    }
+    return out;
+  }
+
+  async attach(): Promise<void> {
+    if (this.attached) return;
+    await this.target.ready();
+    this.scripts.clear();
+    await this.cdp.send('Debugger.enable', {});
+    this.attached = true;
+    const bps = this.host.model.all();
+    await Promise.all([
+      this.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.blackboxPatterns() }),
+      this.applyExceptionMode(),
+      this.cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }).catch(() => undefined),
+      this.binder.update(bps, []),
+    ]);
+    if (bps.length) await this.enableAsyncStacks();
+  }
+
+  /** Removes breakpoints, resumes, and disables the Debugger domain (the target keeps running). */
+  async detach(): Promise<void> {
+    if (!this.attached || this.cdp.isClosed) {
+      this.attached = false;
+      return;
+    }
+    this.attached = false;
+    await this.binder.removeAll();
+    await Promise.all([
+      this.cdp.send('Debugger.setPauseOnExceptions', { state: 'none' }).catch(() => undefined),
+      this.paused ? this.cdp.send('Debugger.resume', {}).catch(() => undefined) : undefined,
+    ]);
+    await this.cdp.send('Debugger.disable').catch(() => undefined);
+    this.asyncStacks = false;
+    await this.releaseInspectStores();
+    this.onResumed();
+  }
+
+  async applyExceptionMode(): Promise<void> {
+    if (!this.attached) return;
+    // `uncaught` needs every pause: V8 thinks the runner catches everything (see exceptions.ts).
+    const state = this.host.exceptionMode() === 'none' ? 'none' : 'all';
+    await this.cdp.send('Debugger.setPauseOnExceptions', { state });
+  }
+
+  async updateBreakpoints(added: readonly UserBreakpoint[], removed: readonly UserBreakpoint[]): Promise<void> {
+    if (!this.attached) return;
+    await this.binder.update(added, removed);
+    if (added.length) await this.enableAsyncStacks();
+  }
+
+  private async enableAsyncStacks(): Promise<void> {
+    if (this.asyncStacks) return;
+    this.asyncStacks = true;
+    await this.cdp.send('Debugger.setAsyncCallStackDepth', { maxDepth: 32 }).catch(() => undefined);
+  }
+
+  private breakpointChanged(bp: UserBreakpoint): void {
+    if (this.host.model.byId(bp.id) !== bp) return;
+    this.host.emit('breakpoint', { reason: 'changed', breakpoint: { id: bp.id, verified: bp.verified, line: bp.resolvedLine ?? bp.line, source: { path: bp.path } } });
+  }
+
+  private async onPaused(ev: Protocol.Debugger.PausedEvent): Promise<void> {
+    if (ev.reason === 'instrumentation') return this.onInstrumentation(ev);
+    const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells);
+    const expected = this.expect;
+    this.expect = undefined;
+    const store = new VariableStore(this.cdp, `tskernel-pause-${++pauseGeneration}`);
+    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false };
+    this.paused = state;
+    const isException = ev.reason === 'exception' || ev.reason === 'promiseRejection' || ev.reason === 'assert';
+    const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: !this.scripts.get(cf.location.scriptId)?.hidden }));
+    const nothingVisible = !visible.some((v) => v.visible);
+    if (isException) {
+      const mode = this.host.exceptionMode();
+      const uncaught = (ev.data as { uncaught?: boolean } | undefined)?.uncaught === true;
+      const skip = mode === 'none' || nothingVisible || (mode === 'uncaught' && !uncaught && (await this.predictor.caughtByUser(visible)));
+      if (skip) return this.resumeSilently(state);
+      state.reason = 'exception';
+    } else if (ev.hitBreakpoints?.length) {
+      state.reason = 'breakpoint';
+    } else if (nothingVisible && ev.reason !== 'other') {
+      // Paused inside host code (a `pause` that landed in the runner): go on to the next user statement.
+      this.expect = expected;
+      await this.cdp.send('Debugger.stepInto', {}).catch(() => undefined);
+      return;
+    } else {
+      state.reason = expected ?? (ev.reason === 'other' ? 'breakpoint' : 'pause');
+    }
+    if (this.paused !== state) return;
+    state.reported = true;
+    if (!this.asyncStacks) void this.enableAsyncStacks();
+    const description = state.reason === 'exception' ? 'Paused on exception' : ev.reason === 'other' && !ev.hitBreakpoints?.length && !expected ? 'Paused on debugger statement' : undefined;
+    const text = state.reason === 'exception' ? exceptionText(ev) : undefined;
+    this.host.emit('stopped', {
+      reason: state.reason,
+      threadId: this.id,
+      allThreadsStopped: true,
+      ...(description ? { description } : {}),
+      ...(text ? { text } : {}),
+      ...(ev.hitBreakpoints?.length ? { hitBreakpointIds: ev.hitBreakpoints.map((id) => this.binder.userBreakpointFor(id)?.id).filter((x): x is number => x !== undefined) } : {}),
+    });
+  }
+
+  private async resumeSilently(state: PauseState): Promise<void> {
+    if (this.paused === state) await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
+  }
+
+  /** A script with a source map is about to run: place its breakpoints through the map first. */
+  private async onInstrumentation(ev: Protocol.Debugger.PausedEvent): Promise<void> {
+    try {
+      const data = ev.data as { url?: string } | undefined;
+      const path = data?.url ? urlToPath(data.url) : undefined;
+      if (path) await this.binder.refreshPath(path, this.host.model.forPath(path));
+    } finally {
+      await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
+    }
+  }
+
+  private onResumed(): void {
+    const p = this.paused;
+    if (!p) return;
+    this.paused = undefined;
+    void p.store.release();
+    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: true });
+  }
+
+  private onClosed(): void {
+    this.attached = false;
+    this.binder.reset();
+    this.onResumed();
+    this.inspectStores = [];
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    await this.cdp.send('Debugger.resume', {});
+  }
+
+  async step(kind: 'next' | 'stepIn' | 'stepOut'): Promise<void> {
+    this.requirePause();
+    this.expect = 'step';
+    if (kind === 'next') await this.cdp.send('Debugger.stepOver', {});
+    else if (kind === 'stepIn') await this.cdp.send('Debugger.stepInto', { breakOnAsyncCall: true });
+    else await this.cdp.send('Debugger.stepOut');
+  }
+
+  async requestPause(): Promise<void> {
+    if (this.pause) return;
+    if (!this.attached) throw new UserError('The debugger is not attached');
+    this.expect = 'pause';
+    await this.cdp.send('Debugger.pause');
+  }
+
+  /** A store for values inspected while not paused; the two latest generations stay resolvable. */
+  async newInspectStore(): Promise<VariableStore> {
+    const store = new VariableStore(this.cdp, `tskernel-inspect-${++this.inspectGeneration}`);
+    this.inspectStores.push(store);
+    while (this.inspectStores.length > 2) await this.inspectStores.shift()!.release();
+    return store;
+  }
+
+  currentInspectStore(): VariableStore | undefined {
+    return this.inspectStores[this.inspectStores.length - 1];
+  }
+
+  /** Every store a variablesReference may belong to. */
+  stores(): VariableStore[] {
+    return [...(this.paused ? [this.paused.store] : []), ...this.inspectStores];
+  }
+
+  private async releaseInspectStores(): Promise<void> {
+    const stores = this.inspectStores.splice(0);
+    await Promise.all(stores.map((s) => s.release()));
+  }
+}
+
+function exceptionText(ev: Protocol.Debugger.PausedEvent): string | undefined {
+  const data = ev.data as { description?: string; value?: unknown } | undefined;
+  const d = data?.description ?? (data?.value !== undefined ? String(data.value) : undefined);
+  return d?.split('\n')[0];
+}

@@ -1,0 +1,87 @@
+// A synchronous is_complete answer from a small bracket/string/comment scanner. It answers while
+// the compiler worker is still loading (or if it is busy or gone); once the worker is warm the
+// TypeScript parser (service/isCompleteTs.ts) gives the answer instead.
+
+import type { IsCompleteResult } from './service/protocol';
+
+type Mode = 'code' | 'sq' | 'dq' | 'tpl' | 'line' | 'block' | 'regex';
+
+const REGEX_AFTER = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
+const REGEX_AFTER_WORD = /(?:^|[^\w$])(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
+const TRAILING_OP = /(?:[-+*/%=&|^!?:,.~<]|=>)$/;
+
+export function scanIsComplete(code: string): IsCompleteResult {
+  const stack: string[] = [];
+  let mode: Mode = 'code';
+  let last = ''; // last significant code character
+  let lastWordEnd = ''; // text of code before the current `/`, for regex detection
+  let inClass = false;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    const next = code[i + 1] ?? '';
+    switch (mode) {
+      case 'line':
+        if (c === '\n') mode = 'code';
+        continue;
+      case 'block':
+        if (c === '*' && next === '/') (mode = 'code'), i++;
+        continue;
+      case 'sq':
+      case 'dq':
+        if (c === '\\') i++;
+        else if (c === '\n') return { status: 'invalid' };
+        else if (c === (mode === 'sq' ? "'" : '"')) (mode = 'code'), (last = c);
+        continue;
+      case 'tpl':
+        if (c === '\\') i++;
+        else if (c === '`') (mode = 'code'), (last = c);
+        else if (c === '$' && next === '{') stack.push('${'), (mode = 'code'), (last = '{'), i++;
+        continue;
+      case 'regex':
+        if (c === '\\') i++;
+        else if (c === '[') inClass = true;
+        else if (c === ']') inClass = false;
+        else if (c === '\n') return { status: 'invalid' };
+        else if (c === '/' && !inClass) (mode = 'code'), (last = 'a');
+        continue;
+      case 'code':
+        break;
+    }
+    if (c === '/' && next === '/') (mode = 'line'), i++;
+    else if (c === '/' && next === '*') (mode = 'block'), i++;
+    else if (c === '/') {
+      lastWordEnd = code.slice(Math.max(0, i - 12), i).trimEnd();
+      if (REGEX_AFTER.has(last) || REGEX_AFTER_WORD.test(lastWordEnd)) (mode = 'regex'), (inClass = false);
+      else last = c;
+    } else if (c === "'") mode = 'sq';
+    else if (c === '"') mode = 'dq';
+    else if (c === '`') mode = 'tpl';
+    else if (c === '{' || c === '(' || c === '[') stack.push(c), (last = c);
+    else if (c === '}' || c === ')' || c === ']') {
+      const open = stack.pop();
+      if (open === '${' && c === '}') mode = 'tpl';
+      else if (open !== { '}': '{', ')': '(', ']': '[' }[c]) return { status: 'invalid' };
+      last = c;
+    } else if (!/\s/.test(c)) last = c;
+  }
+  if (mode === 'sq' || mode === 'dq' || mode === 'regex') return { status: 'invalid' };
+  if (mode === 'tpl' || mode === 'block') return { status: 'incomplete', indent: '' };
+  if (stack.length > 0) return { status: 'incomplete', indent: '  '.repeat(stack.length) };
+  const tail = stripTrailingComment(code).trimEnd();
+  if (TRAILING_OP.test(tail) && !/(\+\+|--)$/.test(tail)) return { status: 'incomplete', indent: lastIndent(code) || '  ' };
+  return { status: 'complete' };
+}
+
+/** Indentation of the last non-blank line. */
+export function lastIndent(code: string): string {
+  const lines = code.split('\n').filter((l) => l.trim() !== '');
+  return /^[ \t]*/.exec(lines[lines.length - 1] ?? '')?.[0] ?? '';
+}
+
+function stripTrailingComment(code: string): string {
+  const lines = code.trimEnd().split('\n');
+  const lastLine = lines[lines.length - 1] ?? '';
+  const m = /^(.*?)\s*\/\/[^'"`]*$/.exec(lastLine);
+  if (m) lines[lines.length - 1] = m[1];
+  return lines.join('\n');
+}

@@ -1,0 +1,178 @@
+// The TypeScript language service of the kernel: type checking, completion, inspection and
+// is_complete for notebook cells. The compiler runs in a worker thread (service/worker.ts), kept
+// warm across cells; this main-thread facade never loads TypeScript, converts Jupyter's code-point
+// cursors to UTF-16 offsets and back, merges runtime completions for `any` values, and falls back
+// to quick answers (empty completions, a bracket scanner for is_complete) whenever the worker is
+// cold, busy past a deadline, or gone.
+
+import { logger } from '../common/log';
+import { codePointToUtf16, utf16ToCodePoint } from './codePoints';
+import { identifierStart } from './identifier';
+import { scanIsComplete } from './isCompleteScan';
+import { inspectBundle, jupyterType } from './render';
+import { WorkerClient } from './service/client';
+import type { CompletionItem, CompletionResult, IsCompleteResult, TsDiagnostic, WorkerInit } from './service/protocol';
+
+export type { CheckMode, TsDiagnostic } from './service/protocol';
+export { formatDiagnostics } from './formatDiagnostics';
+
+export interface LanguageServiceOptions {
+  language: 'typescript' | 'javascript';
+  notebookDir: string;
+  /** Member names of the runtime value of `expr`, for completing `any`-typed member access. */
+  runtimeMembers?: (expr: string) => Promise<string[]>;
+  /** d.ts text declaring the kernel's globals (display, comms). */
+  extraDeclarations?: string;
+}
+
+export interface CompleteReply {
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+  metadata: Record<string, unknown>;
+}
+
+/** One entry of `metadata._jupyter_types_experimental` (positions in code points). */
+export interface JupyterCompletionType {
+  start: number;
+  end: number;
+  text: string;
+  type: string;
+  signature: string;
+}
+
+export interface InspectReply {
+  found: boolean;
+  data: Record<string, string>;
+}
+
+const CHECK_TIMEOUT_MS = 30_000;
+const INTERACTIVE_TIMEOUT_MS = 5_000;
+const IS_COMPLETE_TIMEOUT_MS = 300;
+const RUNTIME_MEMBERS_TIMEOUT_MS = 1_000;
+/** Cells beyond this size are not sent to the compiler for interactive requests. */
+const MAX_INTERACTIVE_CHARS = 1_000_000;
+
+const log = logger('lang');
+
+export class LanguageService {
+  private readonly cells: WorkerInit['cells'] = [];
+  private readonly client: WorkerClient;
+
+  constructor(private readonly opts: LanguageServiceOptions) {
+    this.client = new WorkerClient(
+      () => ({ language: opts.language, notebookDir: opts.notebookDir, extraDeclarations: opts.extraDeclarations, cells: [...this.cells] }),
+      log,
+    );
+  }
+
+  /** Starts the compiler worker in the background (returns at once). */
+  warmUp(): void {
+    this.client.start();
+  }
+
+  /** True once the worker has loaded the compiler and the notebook's libraries. */
+  get isWarm(): boolean {
+    return this.client.warm;
+  }
+
+  /**
+   * Resolves once the worker has the full program and has taken in every cell added so far (for
+   * tests and benchmarks; the kernel never needs to wait for it). Starts the worker if needed.
+   */
+  async idle(): Promise<void> {
+    await this.client.request('ping', {}, CHECK_TIMEOUT_MS);
+  }
+
+  /** The cell about to run (or that ran) — becomes part of the program for later cells. */
+  addCell(code: string, executionCount: number): void {
+    this.cells.push({ code, executionCount });
+    this.client.notify({ type: 'addCell', code, executionCount });
+  }
+
+  /** Diagnostics for `code` as if it were the next cell (does not add it). */
+  async check(code: string): Promise<TsDiagnostic[]> {
+    if (code.trim() === '') return [];
+    try {
+      return await this.client.request('check', { code }, CHECK_TIMEOUT_MS);
+    } catch (err) {
+      log.warn('type check skipped', err);
+      return [];
+    }
+  }
+
+  async complete(code: string, cursorPos: number): Promise<CompleteReply> {
+    const pos = codePointToUtf16(code, cursorPos);
+    let r: CompletionResult;
+    try {
+      if (code.length > MAX_INTERACTIVE_CHARS) throw new Error(`cell too large (${code.length} characters)`);
+      r = await this.client.request('complete', { code, pos }, INTERACTIVE_TIMEOUT_MS);
+    } catch (err) {
+      log.warn('completion unavailable', err);
+      r = { items: [], start: identifierStart(code, pos), end: pos };
+    }
+    const items = r.anyMemberOf !== undefined ? await this.withRuntimeMembers(r.items, r.anyMemberOf, code.slice(r.start, pos)) : r.items;
+    const cursor_start = utf16ToCodePoint(code, r.start);
+    const cursor_end = utf16ToCodePoint(code, r.end);
+    const types: JupyterCompletionType[] = items.map((i) => ({ start: cursor_start, end: cursor_end, text: i.name, type: jupyterType(i.kind), signature: i.signature }));
+    return { matches: items.map((i) => i.name), cursor_start, cursor_end, metadata: { _jupyter_types_experimental: types } };
+  }
+
+  async inspect(code: string, cursorPos: number, detailLevel: number): Promise<InspectReply> {
+    const pos = codePointToUtf16(code, cursorPos);
+    try {
+      if (code.length > MAX_INTERACTIVE_CHARS) return { found: false, data: {} };
+      const r = await this.client.request('inspect', { code, pos, detailLevel }, INTERACTIVE_TIMEOUT_MS);
+      return r.found ? { found: true, data: inspectBundle(r) } : { found: false, data: {} };
+    } catch (err) {
+      log.warn('inspection unavailable', err);
+      return { found: false, data: {} };
+    }
+  }
+
+  async isComplete(code: string): Promise<IsCompleteResult> {
+    if (!this.client.warm || code.length > MAX_INTERACTIVE_CHARS) {
+      this.client.start();
+      return scanIsComplete(code);
+    }
+    try {
+      return await this.client.request('isComplete', { code }, IS_COMPLETE_TIMEOUT_MS);
+    } catch {
+      return scanIsComplete(code);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  private async withRuntimeMembers(items: CompletionItem[], expr: string, prefix: string): Promise<CompletionItem[]> {
+    const ask = this.opts.runtimeMembers;
+    if (!ask) return items;
+    let names: string[];
+    try {
+      names = await withTimeout(ask(expr), RUNTIME_MEMBERS_TIMEOUT_MS);
+    } catch (err) {
+      log.debug('runtime members unavailable', err);
+      return items;
+    }
+    const seen = new Set(items.map((i) => i.name));
+    const lower = prefix.toLowerCase();
+    const extra = names
+      .filter((n) => typeof n === 'string' && !seen.has(n) && n.toLowerCase().startsWith(lower))
+      .sort((a, b) => Number(!a.startsWith(prefix)) - Number(!b.startsWith(prefix)) || a.localeCompare(b))
+      .map((name): CompletionItem => ({ name, kind: 'property', signature: '' }));
+    return [...items, ...extra];
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+    p.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e: unknown) => (clearTimeout(timer), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}

@@ -1,0 +1,143 @@
+// The main-thread side of the compiler worker: starts it on demand, sends typed requests with a
+// deadline, restarts it (replaying the executed cells) if it dies, and never blocks the caller.
+// From the built package it runs dist/lang/service/worker.js; from sources (ts-jest) it runs
+// worker.ts through a require hook that transpiles with TypeScript inside the worker.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../common/log';
+import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker, WorkerInit } from './protocol';
+
+const MAX_RESTARTS = 3;
+const HEAP_LIMIT_MB = 1024;
+
+interface Pending {
+  resolve: (v: RequestMap[RequestKind]['result']) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class TimeoutError extends Error {
+  constructor(kind: string, ms: number) {
+    super(`language service: ${kind} took longer than ${ms} ms`);
+  }
+}
+
+export class WorkerClient {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private restarts = 0;
+  private disposed = false;
+  private isWarm = false;
+  /** Milliseconds the worker took from init to warm, once known. */
+  readyMs: number | undefined;
+
+  constructor(
+    private readonly init: () => WorkerInit,
+    private readonly log: Logger,
+  ) {}
+
+  get warm(): boolean {
+    return this.isWarm;
+  }
+
+  /** Starts the worker if it is not running (and has not crashed too often). */
+  start(): void {
+    if (this.worker || this.disposed || this.restarts > MAX_RESTARTS) return;
+    const w = spawnWorker();
+    this.worker = w;
+    w.unref();
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (err) => this.log.error('language worker error', err));
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.isWarm = false;
+      this.failAll(new Error(`language worker exited (code ${code})`));
+      if (!this.disposed) {
+        this.restarts++;
+        this.log.warn(`language worker exited with code ${code}; it restarts on the next request`);
+      }
+    });
+    this.send({ type: 'init', init: this.init() });
+  }
+
+  /** Sends a one-way message (when the worker runs; otherwise `init()` will carry the state). */
+  notify(msg: ToWorker): void {
+    if (this.worker) this.send(msg);
+  }
+
+  request<K extends RequestKind>(kind: K, params: RequestMap[K]['params'], timeoutMs: number): Promise<RequestMap[K]['result']> {
+    this.start();
+    if (!this.worker) return Promise.reject(new Error('language worker unavailable'));
+    const id = this.nextId++;
+    return new Promise<RequestMap[K]['result']>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new TimeoutError(kind, timeoutMs));
+      }, timeoutMs);
+      timer.unref();
+      this.pending.set(id, { resolve: (v) => resolve(v as RequestMap[K]['result']), reject, timer });
+      this.send({ type: 'request', id, kind, params });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.failAll(new Error('language service disposed'));
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) await w.terminate();
+  }
+
+  private send(msg: ToWorker | RequestMessage<RequestKind>): void {
+    this.worker?.postMessage(msg);
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.type === 'ready') {
+      this.isWarm = true;
+      this.readyMs = m.ms;
+      this.log.debug(`language worker warm in ${m.ms} ms`);
+    } else if (m.type === 'log') {
+      this.log[m.level](m.message);
+    } else {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      clearTimeout(p.timer);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(m.error));
+    }
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) clearTimeout(p.timer), p.reject(err);
+    this.pending.clear();
+  }
+}
+
+const TS_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const req = require('node:module').createRequire(workerData.entry);
+const ts = req('typescript');
+require.extensions['.ts'] = (m, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  m._compile(out.outputText, filename);
+};
+req(workerData.entry);
+`;
+
+function spawnWorker(): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: HEAP_LIMIT_MB };
+  const js = path.join(__dirname, 'worker.js');
+  if (fs.existsSync(js)) return new Worker(js, { resourceLimits });
+  const entry = path.join(__dirname, 'worker.ts');
+  return new Worker(TS_BOOTSTRAP, { eval: true, workerData: { entry }, resourceLimits });
+}

@@ -1,0 +1,116 @@
+// The compiler side of the language service, run inside the worker: one warm LanguageService over
+// the notebook model. Each feature call first puts the request's cell text into the virtual
+// "current" file (a new program reuses every unchanged file and resolution), then asks the
+// feature module. Start is staged: first a program with the ES libs and a small Node stand-in
+// (ready in a few hundred ms), then, one file per `stepStart()`, the real Node typings are
+// parsed and the full program replaces it.
+
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { compilerOptionsFor, nodeTypesFallback } from './config';
+import { NotebookHost } from './host';
+import { NotebookModel, RenderedCell } from './notebookModel';
+import { cellDiagnostics } from './diagnostics';
+import { completeAt } from './completions';
+import { inspectAt } from './quickInfo';
+import { isCompleteTs } from './isCompleteTs';
+import { NODE_SHIM } from './nodeShim';
+import { Preparser } from './preparse';
+import type { CompletionResult, InspectResult, IsCompleteResult, TsDiagnostic, WorkerInit } from './protocol';
+
+export class Engine {
+  private readonly model: NotebookModel;
+  private readonly host: NotebookHost;
+  private readonly ls: ts.LanguageService;
+  private readonly options: ts.CompilerOptions;
+  private readonly roots: string[] = [];
+  private preparser: Preparser | undefined;
+
+  constructor(init: WorkerInit) {
+    const dir = path.resolve(init.notebookDir);
+    this.model = new NotebookModel(dir, init.language === 'javascript' ? '.js' : '.ts');
+    this.options = compilerOptionsFor(init.language, dir);
+    const nodeTypes = nodeTypesFallback(dir);
+    if (nodeTypes) this.roots.push(nodeTypes);
+    const globalsFile = path.join(dir, '__tskernel_globals.d.ts');
+    const shimFile = path.join(dir, '__tskernel_node_shim.d.ts');
+    if (init.extraDeclarations) this.roots.push(globalsFile);
+    const early = [shimFile, ...this.roots.filter((r) => r !== nodeTypes)];
+    this.host = new NotebookHost(this.model, { ...this.options, types: [] }, early);
+    this.host.setFile(shimFile, NODE_SHIM);
+    this.host.setFile(this.model.scopeFile, '');
+    if (init.extraDeclarations) this.host.setFile(globalsFile, init.extraDeclarations);
+    const registry = ts.createDocumentRegistry();
+    this.ls = ts.createLanguageService(this.host, registry);
+    this.preparser = new Preparser(nodeTypes ? [nodeTypes] : [], this.options, this.host, registry);
+    for (const c of init.cells) this.addCell(c.code, c.executionCount);
+  }
+
+  /** True once the full program (real Node typings) is in use. */
+  get full(): boolean {
+    return this.preparser === undefined;
+  }
+
+  /** Builds the first (early) program and its checker, so the first request is fast. */
+  warm(): void {
+    this.sync('');
+  }
+
+  /** One step of the staged start; returns true while more steps remain. */
+  stepStart(): boolean {
+    if (!this.preparser) return false;
+    if (this.preparser.step()) return true;
+    this.preparser = undefined;
+    this.host.reconfigure(this.options, this.roots);
+    this.sync('');
+    return false;
+  }
+
+  addCell(code: string, executionCount: number): void {
+    const file = this.model.add(code, executionCount);
+    this.host.setFile(file, this.model.textOf(file) ?? '');
+    this.host.setFile(this.model.scopeFile, this.model.scopeText());
+    if (/\bimport\b|\brequire\s*\(/.test(code)) this.host.retryFailedResolutions();
+  }
+
+  /** Rebuilds the program now (after cells were added), so the next request only pays for its own cell. */
+  refresh(): void {
+    this.ls.getProgram();
+    this.host.resolutionsSettled();
+  }
+
+  check(code: string): TsDiagnostic[] {
+    const cell = this.sync(code);
+    return cellDiagnostics(this.ls, this.model.currentFile, cell, this.model.scriptKind);
+  }
+
+  complete(code: string, pos: number): CompletionResult {
+    const cell = this.sync(code);
+    return completeAt(this.ls, this.model.currentFile, cell, clamp(pos, cell.blanked.length));
+  }
+
+  inspect(code: string, pos: number, detailLevel: number): InspectResult {
+    const cell = this.sync(code);
+    return inspectAt(this.ls, this.model, cell, clamp(pos, cell.blanked.length), detailLevel);
+  }
+
+  isComplete(code: string): IsCompleteResult {
+    return isCompleteTs(code, this.model.scriptKind);
+  }
+
+  dispose(): void {
+    this.ls.dispose();
+  }
+
+  private sync(code: string): RenderedCell {
+    const cell = this.model.renderCurrent(code);
+    this.host.setFile(this.model.currentFile, cell.text);
+    this.ls.getProgram();
+    this.host.resolutionsSettled();
+    return cell;
+  }
+}
+
+function clamp(pos: number, max: number): number {
+  return Math.max(0, Math.min(Number.isFinite(pos) ? Math.floor(pos) : max, max));
+}

@@ -1,0 +1,98 @@
+// Entry point of the compiler worker thread. Loads TypeScript (off the kernel's main thread),
+// builds the Engine on `init`, warms its early program and reports `ready`, then finishes the
+// staged start one file per event-loop turn so requests are answered in between. Type checks,
+// pings (and the cells added after them) wait for the full program, in arrival order; completion,
+// inspection and is_complete are answered at once. Every request gets a reply.
+
+import { parentPort } from 'node:worker_threads';
+import { Engine } from './engine';
+import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker } from './protocol';
+
+type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) => RequestMap[K]['result'] };
+
+const handlers: Handlers = {
+  check: (e, p) => e.check(p.code),
+  complete: (e, p) => e.complete(p.code, p.pos),
+  inspect: (e, p) => e.inspect(p.code, p.pos, p.detailLevel),
+  isComplete: (e, p) => e.isComplete(p.code),
+  ping: (e) => (e.refresh(), { warm: e.full }),
+};
+
+let engine: Engine | undefined;
+/** Checks and cell additions waiting for the full program, in order. */
+const deferred: ToWorker[] = [];
+
+function post(msg: FromWorker): void {
+  parentPort?.postMessage(msg);
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function dispatch<K extends RequestKind>(e: Engine, msg: RequestMessage<K>): RequestMap[K]['result'] {
+  return handlers[msg.kind](e, msg.params);
+}
+
+let refreshScheduled = false;
+
+function run(e: Engine, msg: ToWorker): void {
+  if (msg.type === 'init') return;
+  if (msg.type === 'addCell') {
+    try {
+      e.addCell(msg.code, msg.executionCount);
+      if (!refreshScheduled) (refreshScheduled = true), setImmediate(() => refresh(e));
+    } catch (err) {
+      post({ type: 'log', level: 'error', message: `addCell failed: ${errorText(err)}` });
+    }
+    return;
+  }
+  try {
+    post({ type: 'reply', id: msg.id, ok: true, result: dispatch(e, msg) });
+  } catch (err) {
+    post({ type: 'reply', id: msg.id, ok: false, error: errorText(err) });
+  }
+}
+
+/** Rebuilds the program in idle time after cells were added. */
+function refresh(e: Engine): void {
+  refreshScheduled = false;
+  try {
+    e.refresh();
+  } catch (err) {
+    post({ type: 'log', level: 'error', message: `refresh failed: ${errorText(err)}` });
+  }
+}
+
+function pump(e: Engine, t0: number): void {
+  try {
+    if (e.stepStart()) {
+      setImmediate(() => pump(e, t0));
+      return;
+    }
+  } catch (err) {
+    post({ type: 'log', level: 'error', message: `staged start failed: ${errorText(err)}` });
+  }
+  post({ type: 'log', level: 'debug', message: `full program ready ${Date.now() - t0} ms after init` });
+  for (const msg of deferred.splice(0)) run(e, msg);
+}
+
+parentPort?.on('message', (msg: ToWorker) => {
+  if (msg.type === 'init') {
+    const t0 = Date.now();
+    engine = new Engine(msg.init);
+    try {
+      engine.warm();
+    } catch (err) {
+      post({ type: 'log', level: 'warn', message: `warm-up failed: ${errorText(err)}` });
+    }
+    post({ type: 'ready', ms: Date.now() - t0 });
+    const e = engine;
+    setImmediate(() => pump(e, t0));
+    return;
+  }
+  if (!engine) return;
+  const waits = msg.type === 'addCell' || (msg.type === 'request' && (msg.kind === 'check' || msg.kind === 'ping'));
+  if (waits && (!engine.full || deferred.length > 0)) deferred.push(msg);
+  else run(engine, msg);
+});

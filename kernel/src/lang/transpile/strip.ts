@@ -1,0 +1,78 @@
+// TypeScript -> JavaScript for cells and local .ts modules. First choice: amaro (the SWC-based
+// stripper Node itself vendors) in strip-only mode, which blanks types and keeps every line and
+// column. Code that needs a real transform (enums, namespaces, parameter properties, legacy
+// decorators) goes through amaro's transform mode and comes back with a source map.
+
+export interface StripResult {
+  code: string;
+  /** Source map v3 JSON, only when a transform moved code. */
+  map?: string;
+}
+
+export class TypeScriptSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'SyntaxError';
+  }
+}
+
+interface Amaro {
+  transformSync(code: string, opts: { mode: 'strip-only' | 'transform'; sourceMap?: boolean; filename?: string }): { code: string; map?: string };
+}
+
+let amaro: Amaro | undefined;
+function load(): Amaro {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  amaro ??= require('amaro') as Amaro;
+  return amaro;
+}
+
+/** Loads the stripper ahead of the first cell so the first TypeScript cell is not slower. */
+export function warmUpStripper(): void {
+  load().transformSync('let a: number = 1;', { mode: 'strip-only' });
+}
+
+const NEEDS_TRANSFORM = /not supported in strip-only mode/;
+
+export function stripTypes(code: string, filename = 'cell.ts'): StripResult {
+  const a = load();
+  try {
+    return { code: a.transformSync(code, { mode: 'strip-only', filename }).code };
+  } catch (e) {
+    const text = amaroMessage(e);
+    if (!NEEDS_TRANSFORM.test(text)) throw toSyntaxError(text);
+    try {
+      const out = a.transformSync(code, { mode: 'transform', sourceMap: true, filename });
+      return { code: out.code, map: out.map };
+    } catch (e2) {
+      throw toSyntaxError(amaroMessage(e2));
+    }
+  }
+}
+
+function amaroMessage(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** amaro reports errors as SWC diagnostics: "  x message\n   ,-[L:C]\n ...". */
+function toSyntaxError(text: string): TypeScriptSyntaxError {
+  const msg = /x (.+)/.exec(text)?.[1]?.trim() ?? text.trim();
+  // The caret under the code line gives the position: " 1 | let y = ;" then "   :         ^".
+  const lines = text.split('\n');
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const m = /^\s*(\d+) \|/.exec(lines[i]);
+    const caretAt = lines[i + 1].indexOf('^');
+    if (m && caretAt >= 0 && /^\s*:/.test(lines[i + 1])) {
+      const codeStart = lines[i].indexOf('|') + 2;
+      return new TypeScriptSyntaxError(msg, Number(m[1]), Math.max(1, caretAt - codeStart + 1));
+    }
+  }
+  const pos = /,-\[(?:[^\]]*:)?(\d+):(\d+)\]/.exec(text);
+  return new TypeScriptSyntaxError(msg, pos ? Number(pos[1]) : undefined, pos ? Number(pos[2]) : undefined);
+}

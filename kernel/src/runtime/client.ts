@@ -1,0 +1,297 @@
+// The kernel's side of the runner: spawns the runner child process (control pipe fd 3, CDP pipe
+// fd 4 for the debugger agent, stdin pipe fd 5), routes its messages to an output sink, runs
+// executions one at a time, delivers interrupts, and replaces the runner when it dies
+// (process.exit, crash, out of memory) or will not stop — reporting what happened in the cell.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { logger } from '../common/log';
+import type { ErrorInfo, ExecuteOrder, FromRunner, MimeBundle, ToRunner } from './protocol';
+
+const log = logger('runtime');
+
+export type Done = Extract<FromRunner, { type: 'done' }>;
+
+/** Where runner output goes; `cell` is the execution id given to `execute`. */
+export interface OutputSink {
+  stream(cell: number, name: 'stdout' | 'stderr', text: string): void;
+  display(cell: number, bundle: MimeBundle, displayId: string | undefined, update: boolean): void;
+  clear(cell: number, wait: boolean): void;
+  /** Ask the frontend for input; resolves with the reply or rejects when it cannot be asked. */
+  inputRequest(cell: number, prompt: string, password: boolean): Promise<string>;
+  asyncError(cell: number, error: ErrorInfo): void;
+  comm(cell: number, msg: Extract<FromRunner, { type: 'comm_open' | 'comm_msg' | 'comm_close' }>): void;
+  /** The runner was replaced; `reason` is shown to the user when a cell was running. */
+  runnerRestarted(link: { cdp: Duplex; pid: number }): void;
+}
+
+interface Runner {
+  child: ChildProcess;
+  ready: Promise<void>;
+  pid: number;
+  stderrTail: string[];
+  exited: boolean;
+}
+
+const INTERRUPT_GRACE_MS = 2000;
+const INTERRUPT_RETRY_MS = 100;
+const QUERY_TIMEOUT_MS = 250;
+
+export class RuntimeClient {
+  private runner!: Runner;
+  private pending: { id: number; resolve: (d: Done) => void } | undefined;
+  private readonly answers = new Map<number, (v: unknown) => void>();
+  private nextQuery = 1;
+  private interruptTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly sink: OutputSink,
+    private readonly cwd: string,
+  ) {
+    this.runner = this.spawnRunner();
+  }
+
+  get pid(): number {
+    return this.runner.pid;
+  }
+
+  get cdpStream(): Duplex {
+    return this.runner.child.stdio[4] as Duplex;
+  }
+
+  whenReady(): Promise<void> {
+    return this.runner.ready;
+  }
+
+  async execute(order: Omit<ExecuteOrder, 'type'>): Promise<Done> {
+    await this.runner.ready;
+    return new Promise<Done>((resolve) => {
+      this.pending = { id: order.id, resolve };
+      this.send({ type: 'execute', ...order });
+    });
+  }
+
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * SIGINT to the runner, repeated while the cell is still running (a signal that lands just
+   * before the cell starts is otherwise lost); if it still runs after a grace period (a loop in
+   * a timer callback cannot be interrupted), the runner is restarted.
+   */
+  interrupt(): void {
+    const r = this.runner;
+    if (r.exited || !this.pending || this.interruptTimer) return;
+    const id = this.pending.id;
+    const started = Date.now();
+    const tick = (): void => {
+      if (this.pending?.id !== id || this.runner !== r) {
+        this.interruptTimer = undefined;
+        return;
+      }
+      if (Date.now() - started >= INTERRUPT_GRACE_MS) {
+        this.interruptTimer = undefined;
+        log.warn('runner did not stop on SIGINT; restarting it');
+        this.restart('The cell did not stop when interrupted (an asynchronous loop?), so the runner process was restarted. Variables were lost.');
+        return;
+      }
+      r.child.kill('SIGINT');
+      this.interruptTimer = setTimeout(tick, INTERRUPT_RETRY_MS);
+    };
+    tick();
+  }
+
+  /** Names of members of a runtime value (`a.b`), or [] if the runner is busy. */
+  members(expression: string): Promise<string[]> {
+    return this.query({ type: 'members', id: 0, expression }, [] as string[]) as Promise<string[]>;
+  }
+
+  preview(expression: string): Promise<string | null> {
+    return this.query({ type: 'preview', id: 0, expression }, null) as Promise<string | null>;
+  }
+
+  commInfo(targetName?: string): Promise<Record<string, { target_name: string }>> {
+    return this.query({ type: 'comm_info', id: 0, target_name: targetName }, {}) as Promise<Record<string, { target_name: string }>>;
+  }
+
+  send(order: ToRunner): void {
+    const stdin = this.runner.child.stdio[3] as Duplex | null;
+    if (!this.runner.exited && stdin?.writable) stdin.write(JSON.stringify(order) + '\n');
+  }
+
+  /** Kills the runner and starts a fresh one; a running cell gets `reason` as its error. */
+  restart(reason?: string): void {
+    const old = this.runner;
+    old.exited = true;
+    old.child.removeAllListeners('exit');
+    old.child.kill('SIGKILL');
+    this.failPending(reason ?? 'The runner was restarted.');
+    this.startFresh();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.interruptTimer);
+    const r = this.runner;
+    if (r.exited) return;
+    await new Promise<void>((resolve) => {
+      r.child.once('exit', () => resolve());
+      (r.child.stdio[3] as Duplex | null)?.end();
+      r.child.kill('SIGTERM');
+      setTimeout(() => {
+        r.child.kill('SIGKILL');
+        resolve();
+      }, 150).unref();
+    });
+  }
+
+  private query(order: Extract<ToRunner, { type: 'members' | 'preview' | 'comm_info' }>, fallback: unknown): Promise<unknown> {
+    const id = this.nextQuery++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.answers.delete(id);
+        resolve(fallback);
+      }, QUERY_TIMEOUT_MS);
+      this.answers.set(id, (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      });
+      this.send({ ...order, id });
+    });
+  }
+
+  private startFresh(): void {
+    this.runner = this.spawnRunner();
+    const r = this.runner;
+    void r.ready.then(() => {
+      if (!r.exited) this.sink.runnerRestarted({ cdp: r.child.stdio[4] as Duplex, pid: r.pid });
+    });
+  }
+
+  private failPending(message: string): void {
+    clearTimeout(this.interruptTimer);
+    this.interruptTimer = undefined;
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    p.resolve({ type: 'done', id: p.id, status: 'error', ename: 'RunnerRestarted', evalue: message, traceback: [message] });
+  }
+
+  private spawnRunner(): Runner {
+    const main = path.join(__dirname, 'runner', 'main.js');
+    const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', main], {
+      cwd: this.cwd,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+      // Own process group: a SIGINT sent to the kernel's group reaches the runner only through us.
+      detached: true,
+      env: { ...process.env, TSKERNEL_RUNNER: '1' },
+    });
+    let markReady!: () => void;
+    const runner: Runner = { child, pid: child.pid ?? 0, ready: new Promise((r) => (markReady = r)), stderrTail: [], exited: false };
+    const control = child.stdio[3] as Duplex;
+    let buf = '';
+    control.setEncoding('utf8');
+    control.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        let msg: FromRunner;
+        try {
+          msg = JSON.parse(line) as FromRunner;
+        } catch {
+          log.warn('unparseable line from runner');
+          continue;
+        }
+        if (msg.type === 'ready') markReady();
+        else this.onRunnerMessage(msg);
+      }
+    });
+    control.on('error', () => undefined);
+    (child.stdio[4] as Duplex).on('error', () => undefined);
+    pipeAt(child, 5).on('error', () => undefined);
+    // Raw fd 1/2 output (native code, child processes with inherited stdio) goes to the current cell.
+    for (const name of ['stdout', 'stderr'] as const) {
+      child[name]?.setEncoding('utf8');
+      child[name]?.on('data', (raw: string) => {
+        // Node prints this when a process with an inspector session (our agent) exits.
+        const text = name === 'stderr' ? raw.replace(/^Waiting for the debugger to disconnect\.\.\.\n?/m, '') : raw;
+        if (!text) return;
+        if (name === 'stderr') runner.stderrTail = [...runner.stderrTail, ...text.split('\n')].slice(-20);
+        this.sink.stream(this.pending?.id ?? 0, name, text);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      runner.exited = true;
+      if (this.disposed || this.runner !== runner) return;
+      const why = describeExit(code, signal, runner.stderrTail);
+      log.warn(`runner exited: ${why}`);
+      if (this.pending) this.failPending(`${why}\nA fresh runner was started: variables and imports from earlier cells are gone.`);
+      this.startFresh();
+    });
+    child.on('error', (e) => log.error('runner spawn failed', e));
+    return runner;
+  }
+
+  private onRunnerMessage(msg: FromRunner): void {
+    switch (msg.type) {
+      case 'stream':
+        this.sink.stream(msg.cell, msg.name, msg.text);
+        break;
+      case 'display':
+        this.sink.display(msg.cell, msg.bundle, msg.displayId, msg.update);
+        break;
+      case 'clear':
+        this.sink.clear(msg.cell, msg.wait);
+        break;
+      case 'done':
+        if (this.pending?.id === msg.id) {
+          clearTimeout(this.interruptTimer);
+          this.interruptTimer = undefined;
+          const p = this.pending;
+          this.pending = undefined;
+          p.resolve(msg);
+        }
+        break;
+      case 'async_error':
+        this.sink.asyncError(msg.cell, msg);
+        break;
+      case 'answer':
+        this.answers.get(msg.id)?.(msg.value);
+        this.answers.delete(msg.id);
+        break;
+      case 'input_request':
+        void this.sink.inputRequest(msg.cell, msg.prompt, msg.password).then(
+          (value) => this.replyInput({ value }),
+          (e: Error) => this.replyInput({ error: e.message }),
+        );
+        break;
+      case 'comm_open':
+      case 'comm_msg':
+      case 'comm_close':
+        this.sink.comm(msg.cell, msg);
+        break;
+    }
+  }
+
+  private replyInput(reply: { value?: string; error?: string }): void {
+    pipeAt(this.runner.child, 5).write(JSON.stringify(reply) + '\n');
+  }
+}
+
+/** The child's extra stdio pipes (fd 3..5); Node types only declare a fixed-length tuple. */
+function pipeAt(child: ChildProcess, fd: number): Duplex {
+  return (child.stdio as unknown as Duplex[])[fd];
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null, stderrTail: string[]): string {
+  const tail = stderrTail.join('\n');
+  if (/heap out of memory|Allocation failed/i.test(tail)) return 'The runner ran out of memory (JavaScript heap out of memory) and was terminated.';
+  if (signal) return `The runner process was killed by ${signal}.`;
+  return `The runner process exited with code ${code} (process.exit() or a fatal error).`;
+}

@@ -1,0 +1,93 @@
+// Module loading for cells: `import`/`import()` in a cell resolve from the notebook's directory
+// (npm packages, ESM-only ones too, local .js/.ts files), `require` is a require rooted there,
+// and local TypeScript modules load through Node's module hooks (ESM) and require.extensions
+// (CJS), stripped of types by the same stripper as cells.
+
+import { createRequire, register } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stripTypes } from '../../lang/transpile/strip';
+
+export function notebookRequire(dir: string): NodeJS.Require {
+  return createRequire(path.join(dir, '__tskernel_notebook__.js'));
+}
+
+type Resolver = (specifier: string, parent: string) => string;
+let resolver: Resolver | undefined;
+
+export async function loadResolver(): Promise<void> {
+  const mod = (await import('import-meta-resolve')) as { resolve: Resolver };
+  resolver = mod.resolve;
+}
+
+/** `import(spec)` as if written in a module that lives in the notebook's directory. */
+export async function importFromNotebook(spec: string, dir: string): Promise<unknown> {
+  if (!resolver) await loadResolver();
+  const parent = pathToFileURL(path.join(dir, '__tskernel_notebook__.mjs')).href;
+  let url: string;
+  try {
+    url = (resolver as Resolver)(spec, parent);
+    // Relative specifiers resolve without looking at the disk: prefer an existing .ts twin.
+    if (url.startsWith('file:') && !fs.existsSync(new URL(url))) url = pathToFileURL(tsAlternative(spec, dir) ?? new URL(url).pathname).href;
+  } catch (e) {
+    const alt = tsAlternative(spec, dir);
+    if (!alt) throw e;
+    url = pathToFileURL(alt).href;
+  }
+  const ns = (await import(url)) as Record<string, unknown>;
+  return isCommonJs(url) ? interopNamespace(ns) : ns;
+}
+
+/** A CommonJS module's exports as named imports too (TypeScript's esModuleInterop view). */
+function interopNamespace(ns: Record<string, unknown>): Record<string, unknown> {
+  const d = ns.default;
+  if (d === null || (typeof d !== 'object' && typeof d !== 'function')) return ns;
+  const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(d as object)) merged[k] = (d as Record<string, unknown>)[k];
+  return Object.assign(merged, ns);
+}
+
+function isCommonJs(url: string): boolean {
+  if (!url.startsWith('file:')) return false;
+  const file = new URL(url).pathname;
+  if (file.endsWith('.cjs') || file.endsWith('.cts')) return true;
+  if (!file.endsWith('.js') && !file.endsWith('.ts')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        return (JSON.parse(fs.readFileSync(pj, 'utf8')) as { type?: string }).type !== 'module' && file.endsWith('.js');
+      } catch {
+        return false;
+      }
+    }
+    if (dir === path.dirname(dir)) return file.endsWith('.js');
+  }
+}
+
+/** `./x.js` written for a `./x.ts` file (TypeScript's convention), or an extensionless `./x`. */
+function tsAlternative(spec: string, dir: string): string | undefined {
+  if (!/^\.{1,2}\//.test(spec) && !path.isAbsolute(spec)) return undefined;
+  const base = path.resolve(dir, spec);
+  const candidates = [base.replace(/\.(c|m)?js$/, '.$1ts'), base + '.ts', base + '.mts', path.join(base, 'index.ts')];
+  return candidates.find((c) => c !== base && fs.existsSync(c));
+}
+
+let hooksInstalled = false;
+
+/** Teaches Node to load .ts/.mts/.cts files (ESM hooks thread + CJS require extension). */
+export function installTypeScriptLoaders(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const loadTs = (module: NodeModule & { _compile(code: string, file: string): void }, filename: string): void => {
+    module._compile(stripTypes(fs.readFileSync(filename, 'utf8'), filename).code, filename);
+  };
+  const ext = (createRequire(__filename) as unknown as { extensions: Record<string, unknown> }).extensions;
+  for (const e of ['.ts', '.cts']) ext[e] = loadTs;
+  try {
+    register(pathToFileURL(path.join(__dirname, 'tsHooks.js')).href);
+  } catch {
+    // Older Node without module.register: ESM .ts imports will report a clear error on use.
+  }
+}

@@ -1,0 +1,82 @@
+// Entry point of the runner child process: wires the control pipe, captures stdout/stderr into
+// stream messages of the current cell, installs cell globals, starts the debugger agent worker,
+// and serves the kernel's orders (execute, completions, previews, comms).
+
+import { startRunnerAgent } from '../../agent/runnerAgent';
+import { RUNNER_CDP_FD, RUNNER_CONTROL_FD, type ToRunner } from '../protocol';
+import { RunnerChannel } from './channel';
+import { frontendClosed, frontendMessage, frontendOpened, openComms } from './comms';
+import { currentCell, setChannel } from './context';
+import { formatError } from './errors';
+import { execute, interruptAwaitingCell } from './execute';
+import { installGlobals, memberNames, previewOf } from './globals';
+import { installTypeScriptLoaders, loadResolver } from './imports';
+
+const channel = new RunnerChannel(RUNNER_CONTROL_FD, (order) => void serve(order));
+setChannel(channel);
+
+function captureStream(name: 'stdout' | 'stderr'): void {
+  const stream = process[name];
+  stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    channel.stream(currentCell(), name, text);
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  }) as typeof stream.write;
+}
+captureStream('stdout');
+captureStream('stderr');
+
+process.on('SIGINT', () => {
+  // Reached only outside a vm run with breakOnSigint (which handles its own SIGINT).
+  interruptAwaitingCell();
+});
+process.on('uncaughtException', (err) => {
+  channel.send({ type: 'async_error', cell: currentCell(), ...formatError(err) });
+});
+process.on('unhandledRejection', (reason) => {
+  const info = formatError(reason);
+  channel.send({ type: 'async_error', cell: currentCell(), ...info, ename: `Unhandled promise rejection: ${info.ename}` });
+});
+process.on('exit', () => channel.flushSync());
+
+installGlobals(process.cwd());
+startRunnerAgent(RUNNER_CDP_FD);
+
+async function serve(order: ToRunner): Promise<void> {
+  switch (order.type) {
+    case 'execute':
+      channel.send(await execute(order));
+      break;
+    case 'members':
+      channel.send({ type: 'answer', id: order.id, value: memberNames(order.expression) });
+      break;
+    case 'preview':
+      channel.send({ type: 'answer', id: order.id, value: previewOf(order.expression) ?? null });
+      break;
+    case 'comm_open':
+      if (!frontendOpened(order.comm_id, order.target_name, order.data, order.metadata)) {
+        channel.send({ type: 'comm_close', cell: order.cell, comm_id: order.comm_id, data: {} });
+      }
+      break;
+    case 'comm_msg':
+      frontendMessage(order.comm_id, order.data, order.metadata);
+      break;
+    case 'comm_close':
+      frontendClosed(order.comm_id, order.data);
+      break;
+    case 'comm_info':
+      channel.send({ type: 'answer', id: order.id, value: openComms(order.target_name) });
+      break;
+    case 'cell_labels':
+      break;
+  }
+}
+
+channel.send({ type: 'ready', pid: process.pid, node: process.version });
+// Off the start-up path: module hooks for .ts imports and the ESM resolver.
+setImmediate(() => {
+  installTypeScriptLoaders();
+  void loadResolver().catch(() => undefined);
+});

@@ -1,0 +1,39 @@
+// Module customization hooks (run on Node's loader thread): resolve `./x.js` to `./x.ts` when
+// only the TypeScript file exists, and load .ts/.mts files as ES modules with types stripped.
+
+import * as fs from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stripTypes } from '../../lang/transpile/strip';
+
+interface ResolveContext {
+  parentURL?: string;
+}
+type NextResolve = (spec: string, ctx: ResolveContext) => Promise<{ url: string; format?: string }>;
+type NextLoad = (url: string, ctx: unknown) => Promise<{ format: string; source?: string | Buffer }>;
+
+export async function resolve(spec: string, ctx: ResolveContext, next: NextResolve): Promise<{ url: string; format?: string; shortCircuit?: boolean }> {
+  try {
+    return await next(spec, ctx);
+  } catch (e) {
+    if (!ctx.parentURL?.startsWith('file:') || !/^\.{1,2}\//.test(spec)) throw e;
+    const base = new URL(spec, ctx.parentURL);
+    const p = fileURLToPath(base);
+    for (const c of [p.replace(/\.(c|m)?js$/, '.$1ts'), p + '.ts', p + '.mts']) {
+      if (c !== p && fs.existsSync(c)) return { url: pathToFileURL(c).href, shortCircuit: true };
+    }
+    throw e;
+  }
+}
+
+const ESM_SYNTAX = /^\s*(import\s*[\w*{'"]|export\s)/m;
+
+export async function load(url: string, ctx: unknown, next: NextLoad): Promise<unknown> {
+  if (url.startsWith('file:') && /\.(m?ts)$/.test(url)) {
+    const file = fileURLToPath(url);
+    const source = fs.readFileSync(file, 'utf8');
+    // CommonJS-style .ts files go to the CJS loader (require.extensions['.ts'] in the runner).
+    if (url.endsWith('.ts') && !ESM_SYNTAX.test(source)) return { format: 'commonjs', shortCircuit: true };
+    return { format: 'module', source: stripTypes(source, file).code, shortCircuit: true };
+  }
+  return next(url, ctx);
+}

@@ -1,0 +1,48 @@
+// The notebook runner as a debug target (thread 1): a CDP client over the runner's agent pipe.
+
+import * as path from 'node:path';
+import type { AgentHello } from '../agent/protocol';
+import { CdpClient } from './cdpClient';
+import type { ITarget } from './target';
+import { StreamTransport } from './transport';
+import type { Duplex } from 'node:stream';
+
+const KERNEL_ROOT = path.resolve(__dirname, '..', '..');
+
+export class RunnerTarget implements ITarget {
+  readonly threadId = 1;
+  readonly name: string;
+  readonly cdp: CdpClient;
+  private hidden: string[] = [path.join(KERNEL_ROOT, 'dist') + path.sep, path.join(KERNEL_ROOT, 'src') + path.sep];
+  private readonly helloSeen: Promise<void>;
+
+  constructor(stream: Duplex, readonly pid: number) {
+    this.name = `Notebook (runner pid ${pid})`;
+    this.cdp = new CdpClient(new StreamTransport(stream));
+    this.helloSeen = new Promise<void>((resolve) => {
+      this.cdp.onAny((method, params) => {
+        if (method !== 'Agent.hello') return;
+        const p = params as AgentHello['params'];
+        if (Array.isArray(p?.hiddenPaths)) this.hidden = [...new Set([...this.hidden, ...p.hiddenPaths.filter((x) => typeof x === 'string')])];
+        resolve();
+      });
+      this.cdp.onClose(resolve);
+    });
+  }
+
+  hiddenPaths(): readonly string[] {
+    return this.hidden;
+  }
+
+  ready(): Promise<void> {
+    return Promise.race([this.helloSeen, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  onClose(listener: () => void): void {
+    this.cdp.onClose(listener);
+  }
+
+  close(): void {
+    this.cdp.close();
+  }
+}

@@ -1,0 +1,68 @@
+// A message transport under the CDP client: three members, so the runner's pipe, a remote agent's
+// TLS link and in-memory test doubles are interchangeable. `StreamTransport` frames messages over
+// any byte stream with the agent link's length-prefixed JSON.
+
+import type { Duplex } from 'node:stream';
+import { encodeFrame, FrameDecoder } from '../agent/framing';
+import { logger } from '../common/log';
+
+const log = logger('targets');
+
+export interface ITransport {
+  send(message: object): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onClose(listener: () => void): void;
+  close(): void;
+}
+
+export class StreamTransport implements ITransport {
+  private readonly messageListeners: ((m: unknown) => void)[] = [];
+  private readonly closeListeners: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly stream: Duplex) {
+    const decoder = new FrameDecoder();
+    stream.on('data', (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = decoder.push(chunk);
+      } catch (e) {
+        log.error(`dropping the agent link: ${(e as Error).message}`);
+        this.close();
+        return;
+      }
+      for (const m of messages) for (const l of this.messageListeners) l(m);
+    });
+    stream.on('close', () => this.markClosed());
+    stream.on('end', () => this.markClosed());
+    stream.on('error', (e) => {
+      log.warn(`agent link error: ${e.message}`);
+      this.markClosed();
+    });
+  }
+
+  send(message: object): void {
+    if (this.closed) return;
+    this.stream.write(encodeFrame(message));
+  }
+
+  onMessage(listener: (message: unknown) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    this.stream.destroy();
+    this.markClosed();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.closeListeners.splice(0)) l();
+  }
+}

@@ -1,0 +1,97 @@
+// The kernel's ZeroMQ endpoints: ROUTER shell/control/stdin, PUB iopub, REP heartbeat. Decodes and
+// verifies incoming frames (bad ones are logged and dropped), hands messages to one callback,
+// and signs and queues outgoing ones. Knows nothing about handlers.
+
+import * as zmq from 'zeromq';
+import { logger } from '../common/log';
+import { endpoint, type ConnectionInfo } from './connection';
+import { decode, encode, FrameError } from './frames';
+import type { Channel, Message } from './messages';
+import { SendQueue } from './sendQueue';
+import { Signer } from './signature';
+
+const log = logger('wire');
+
+export type Incoming = (channel: 'shell' | 'control' | 'stdin', msg: Message) => void;
+
+export class WireServer {
+  readonly signer: Signer;
+  private readonly shell = new zmq.Router();
+  private readonly control = new zmq.Router();
+  private readonly stdin = new zmq.Router();
+  private readonly iopub = new zmq.Publisher();
+  private readonly hb = new zmq.Reply();
+  private readonly queues: Record<Channel, SendQueue>;
+  private closed = false;
+
+  constructor(private readonly info: ConnectionInfo) {
+    this.signer = new Signer(info.key, info.signature_scheme);
+    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
+    this.queues = {
+      shell: new SendQueue(this.shell, 'shell', log),
+      control: new SendQueue(this.control, 'control', log),
+      stdin: new SendQueue(this.stdin, 'stdin', log),
+      iopub: new SendQueue(this.iopub, 'iopub', log),
+    };
+  }
+
+  async start(onMessage: Incoming): Promise<void> {
+    const i = this.info;
+    await Promise.all([
+      this.shell.bind(endpoint(i, i.shell_port)),
+      this.control.bind(endpoint(i, i.control_port)),
+      this.stdin.bind(endpoint(i, i.stdin_port)),
+      this.iopub.bind(endpoint(i, i.iopub_port)),
+      this.hb.bind(endpoint(i, i.hb_port)),
+    ]);
+    void this.heartbeat();
+    void this.receive('control', this.control, onMessage);
+    void this.receive('shell', this.shell, onMessage);
+    void this.receive('stdin', this.stdin, onMessage);
+  }
+
+  send(channel: Channel, msg: Message): void {
+    if (this.closed) return;
+    this.queues[channel].push(encode(msg, this.signer));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.flushed()));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.close();
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      for await (const frames of this.hb) await this.hb.send(frames);
+    } catch (e) {
+      if (!this.closed) log.error('heartbeat loop ended', e as Error);
+    }
+  }
+
+  private async receive(channel: 'shell' | 'control' | 'stdin', sock: zmq.Router, onMessage: Incoming): Promise<void> {
+    try {
+      for await (const frames of sock) {
+        let msg: Message;
+        try {
+          msg = decode(frames, this.signer);
+        } catch (e) {
+          log.warn(`dropped a message on ${channel}: ${e instanceof FrameError ? e.message : String(e)}`);
+          continue;
+        }
+        try {
+          onMessage(channel, msg);
+        } catch (e) {
+          log.error(`handler threw for ${msg.header.msg_type} on ${channel}`, e as Error);
+        }
+      }
+    } catch (e) {
+      if (!this.closed) log.error(`${channel} receive loop ended`, e as Error);
+    }
+  }
+}
