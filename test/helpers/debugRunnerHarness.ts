@@ -132,6 +132,7 @@ export class DebugHarness {
     await this.runner.ready;
     this.runner.captureStdout();
     this.runnerCb?.(this.runner.link);
+    await this.dbg.ready();
   }
 
   async request(command: string, args?: unknown): Promise<DapResponse> {
@@ -152,7 +153,7 @@ export class DebugHarness {
   runCell(code: string): { path: string; done: Promise<RunResult> } {
     const p = this.cells.pathFor(code);
     this.cells.record({ path: p, source: code, generated: code });
-    return { path: p, done: this.runner.run(code, p) };
+    return { path: p, done: this.dbg.ready().then(() => this.runner.run(code, p)) };
   }
 
   /** Index to wait from: events at or after this index count. */

@@ -40,7 +40,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   const sink = createOutputSink(core, (link) => runnerListeners.forEach((l) => l(link)));
   const runtime = new RuntimeClient(sink, cwd);
   let lang: LanguageFeatures | undefined;
-  const executor = new Executor({ language: opts.language, messenger: core.messenger, runtime, cells, history, magics, get lang() { return lang; }, bindCell: (id, req) => core.bindCell(id, req) });
+  const executor = new Executor({ language: opts.language, messenger: core.messenger, runtime, cells, history, magics, get lang() { return lang; }, debuggerReady: () => core.debugger?.ready() ?? Promise.resolve(), bindCell: (id, req) => core.bindCell(id, req) });
 
   let shuttingDown = false;
   const shutdown = async (): Promise<void> => {

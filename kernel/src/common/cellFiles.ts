@@ -27,6 +27,7 @@ export class CellFiles {
   readonly suffix: string;
   readonly seed = HASH_SEED;
   private readonly cells = new Map<string, CellRecord>();
+  private readonly recordListeners = new Set<(rec: CellRecord) => void>();
 
   /**
    * The directory name contains `ipykernel_` on purpose: JupyterLab (>= 4.5) labels call-stack
@@ -47,7 +48,15 @@ export class CellFiles {
 
   /** Records (or replaces) what is known about a cell path. */
   record(rec: CellRecord): void {
-    this.cells.set(rec.path, { ...this.cells.get(rec.path), ...rec });
+    const merged = { ...this.cells.get(rec.path), ...rec };
+    this.cells.set(rec.path, merged);
+    for (const l of this.recordListeners) l(merged);
+  }
+
+  /** Called after every record (the debugger re-places breakpoints when a cell's source map appears). */
+  onRecord(listener: (rec: CellRecord) => void): () => void {
+    this.recordListeners.add(listener);
+    return () => this.recordListeners.delete(listener);
   }
 
   get(p: string): CellRecord | undefined {

@@ -39,6 +39,8 @@ export interface ExecuteDeps {
   history: History;
   magics: Magics;
   lang?: LanguageFeatures;
+  /** Resolves when the debugger has applied what the cell record implies (breakpoints). */
+  debuggerReady?: () => Promise<void>;
   /** Remembers which request an execution id belongs to, for output routing. */
   bindCell(id: number, request: Message): void;
 }
@@ -136,7 +138,8 @@ export class Executor {
     }
     lang?.addCell(code, count);
 
-    // 4. Run.
+    // 4. Run (once the debugger has placed breakpoints for this cell, if it is attached).
+    await this.d.debuggerReady?.();
     const done = await runtime.execute({
       id,
       code: generated,

@@ -59,6 +59,10 @@ export class DebugAdapter implements IDebugger {
     return handler(this.ctx, args as DapArgs<K>);
   }
 
+  ready(): Promise<void> {
+    return this.session.ready();
+  }
+
   isStopped(): boolean {
     return !!this.session.notebook()?.pause;
   }

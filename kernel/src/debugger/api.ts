@@ -56,6 +56,13 @@ export interface IDebugger {
   handleRequest(request: DapRequest): Promise<DapResponse>;
   /** True while thread 1 (the notebook) is paused. */
   isStopped(): boolean;
+  /**
+   * Resolves once pending debugger work on the runner is done (at once when there is none): the
+   * re-attach after a runner (re)start, and breakpoints moved through a cell's source map after
+   * `cells.record`. Await it after recording a cell and before running it, so its breakpoints
+   * are live and on the right lines. Cheap when idle.
+   */
+  ready(): Promise<void>;
   /** The user interrupted the kernel: resume a paused notebook so the interrupt can land. */
   onInterrupt(): Promise<void>;
   dispose(): Promise<void>;

@@ -45,7 +45,6 @@ export async function evaluateOnFrame(thread: Thread, callFrameId: string, expre
     callFrameId,
     expression,
     objectGroup: o.objectGroup,
-    generatePreview: true,
     silent: true,
     ...(o.noSideEffects ? { throwOnSideEffect: true, timeout: 500 } : {}),
     ...(o.returnByValue ? { returnByValue: true } : {}),
@@ -62,7 +61,6 @@ export async function evaluateGlobal(thread: Thread, expression: string, o: Eval
     const run = thread.cdp.send('Runtime.evaluate', {
       expression: `${expression}\n//# sourceURL=eval${INTERNAL_URL_SUFFIX}`,
       objectGroup: o.objectGroup,
-      generatePreview: true,
       // REPL mode is asynchronous inside V8: while paused its promise would never settle.
       ...(thread.pause ? {} : { replMode: true, awaitPromise: /\bawait\b/.test(expression) }),
       silent: true,
@@ -95,7 +93,6 @@ export async function callOn(thread: Thread, target: RemoteObject, functionDecla
     functionDeclaration,
     arguments: args,
     objectGroup: o.objectGroup,
-    generatePreview: true,
     silent: true,
     ...(o.returnByValue ? { returnByValue: true } : {}),
   });

@@ -20,12 +20,31 @@ export class DebugSession {
   exceptionFilters: string[] = [];
   mode: ExceptionMode = 'none';
   private readonly threads = new Map<number, Thread>();
+  /** Target work in flight that a cell run should wait for (re-attaches, breakpoint re-placement). */
+  private inFlight = new Set<Promise<void>>();
+  private readonly stopListening: () => void;
 
   constructor(
     readonly cells: CellFiles,
     readonly language: 'typescript' | 'javascript',
     private readonly emitEvent: <E extends keyof DapEvents>(event: E, body: DapEvents[E]) => void,
-  ) {}
+  ) {
+    // A cell is about to run with a (new) source map: move its breakpoints through the map first.
+    this.stopListening = cells.onRecord((rec) => {
+      const bps = this.model.forPath(rec.path);
+      if (!bps.length) return;
+      for (const t of this.allThreads()) if (t.isAttached) this.track(t.binder.refreshPath(rec.path, bps));
+    });
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q = p.then(
+      () => undefined,
+      (e) => log.warn('target update failed', e),
+    );
+    this.inFlight.add(q);
+    void q.finally(() => this.inFlight.delete(q));
+  }
 
   emit<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void {
     this.emitEvent(event, body);
@@ -45,7 +64,12 @@ export class DebugSession {
     target.onClose(() => {
       if (this.threads.get(target.threadId) === thread && target.threadId !== 1) this.threads.delete(target.threadId);
     });
-    if (this.started) void thread.attach().catch((e) => log.error(`attaching thread ${target.threadId} failed`, e));
+    if (this.started) this.track(thread.attach());
+  }
+
+  /** Resolves when no target work is in flight. */
+  async ready(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
   allThreads(): Thread[] {
@@ -90,6 +114,7 @@ export class DebugSession {
   }
 
   dispose(): void {
+    this.stopListening();
     for (const t of this.threads.values()) t.target.close();
     this.threads.clear();
   }

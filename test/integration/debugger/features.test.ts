@@ -3,6 +3,9 @@
 // values, getters, copyToGlobals, rich inspection, sources, bad inputs, runner restarts.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DebugHarness } from '../../helpers/debugRunnerHarness';
 
 jest.setTimeout(30000);
@@ -126,9 +129,6 @@ describe('breakpoint kinds', () => {
   });
 
   test('breakpoints in a real file loaded with require bind when it loads', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-mod-')), 'external.js');
     fs.writeFileSync(file, 'exports.myTest = function () {\n  var i = 4;\n  i += 4;\n  i += 3;\n  return i;\n};\n');
     const r = await h.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: file }, breakpoints: [{ line: 3 }, { line: 5 }] });
@@ -351,7 +351,7 @@ describe('variables', () => {
 
 describe('sources, modules, threads', () => {
   test('source of a dumped cell is the exact code; loadedSources lists run cells', async () => {
-    const code = "const s = 'héllo ✓ 🚀';\n";
+    const code = "const s = 'héllo ✓ 🚀';";
     const { sourcePath } = await h.ok<{ sourcePath: string }>('dumpCell', { code });
     expect(sourcePath.endsWith('800538718.ts')).toBe(true);
     expect((await h.ok<{ content: string }>('source', { source: { path: sourcePath }, sourceReference: 0 })).content).toBe(code);

@@ -6,7 +6,6 @@ import type { Protocol } from 'devtools-protocol';
 import { requireNumber, requireObject, requireString, UserError } from '../errors';
 import { callArgument, callOn, evaluateGlobal, evaluateIn, evaluateOnFrame } from '../evaluate';
 import type { Thread } from '../thread';
-import { showRemote } from '../variables/format';
 import { assignProperty, fn } from '../variables/remote';
 import type { VariableStore } from '../variables/store';
 import type { HandlerContext, Handler } from './context';
@@ -79,7 +78,7 @@ async function assign(ctx: HandlerContext, ref: number, name: string, value: str
     const v = frame ? await evaluateOnFrame(thread, frame.callFrame.callFrameId, `(${value})`, o) : await evaluateGlobal(thread, `(${value})`, o);
     result = await callOn(thread, c.object, fn(assignProperty), [{ value: name }, callArgument(v)], o);
   } else throw new UserError('This value cannot be changed');
-  const v = store.variable(name, result);
+  const v = await store.single(name, result);
   return { value: v.value, type: v.type, variablesReference: v.variablesReference, indexedVariables: v.indexedVariables };
 }
 
@@ -95,7 +94,7 @@ export const setExpression: Handler<'setExpression'> = async (ctx, args) => {
   const thread = args.frameId !== undefined ? ctx.session.frameOwner(args.frameId) : ctx.session.thread(1);
   const store = thread.pause?.store ?? (await thread.newInspectStore());
   const r = await evaluateIn(thread, args.frameId, `${expression} = (${value})`, { objectGroup: store.group });
-  const v = store.variable(expression, r);
+  const v = await store.single(expression, r);
   return { value: v.value, type: v.type, variablesReference: v.variablesReference };
 };
 
@@ -105,10 +104,9 @@ export const evaluate: Handler<'evaluate'> = async (ctx, args) => {
   const thread = args.frameId !== undefined ? ctx.session.frameOwner(args.frameId) : ctx.session.thread(1);
   const store = thread.pause?.store ?? thread.currentInspectStore() ?? (await thread.newInspectStore());
   const r = await evaluateIn(thread, args.frameId, expression, { objectGroup: store.group, noSideEffects: args.context === 'hover' });
-  const v = store.variable(expression, r, expression);
-  const shown = showRemote(r);
+  const v = await store.single(expression, r, expression);
   return {
-    result: shown.value,
+    result: v.value,
     ...(v.type ? { type: v.type } : {}),
     variablesReference: v.variablesReference,
     ...(v.indexedVariables !== undefined ? { indexedVariables: v.indexedVariables } : {}),

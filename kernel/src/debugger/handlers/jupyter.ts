@@ -95,7 +95,7 @@ export const copyToGlobals: Handler<'copyToGlobals'> = async (ctx, args) => {
   const global = await evaluateGlobal(thread, 'globalThis', { objectGroup: group });
   const r = await thread.cdp.send('Runtime.callFunctionOn', { objectId: global.objectId, functionDeclaration: fn(assignProperty), arguments: [{ value: dst }, callArgument(value)], objectGroup: group, silent: true });
   if (r.exceptionDetails) throw new UserError(`Could not copy '${src}' to '${dst}'`);
-  const shown = thread.pause!.store.variable(dst, r.result);
+  const shown = await thread.pause!.store.single(dst, r.result);
   return { value: shown.value, type: shown.type, variablesReference: shown.variablesReference };
 };
 

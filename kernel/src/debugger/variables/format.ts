@@ -107,8 +107,13 @@ export function formatPreview(preview: ObjectPreview, className: string | undefi
   return clip(`${name}{${body}${more}}`);
 }
 
-/** The display of any RemoteObject. */
-export function showRemote(obj: RemoteObject): Shown {
+/** Whether the adapter should ask the debuggee for a preview body (see remote.ts previewValues). */
+export function wantsPreview(obj: RemoteObject): boolean {
+  return obj.type === 'object' && !!obj.objectId && !['null', 'proxy', 'error', 'date', 'regexp', 'promise', 'weakmap', 'weakset', 'generator', 'iterator'].includes(obj.subtype ?? '');
+}
+
+/** The display of any RemoteObject; `body` is a debuggee-made preview like `[1, 2, …]` or `{a: 1}`. */
+export function showRemote(obj: RemoteObject, body?: string): Shown {
   switch (obj.type) {
     case 'string':
       return { value: quoteString(String(obj.value ?? '')), type: 'str', expandable: false };
@@ -129,8 +134,14 @@ export function showRemote(obj: RemoteObject): Shown {
   }
   if (obj.subtype === 'null') return { value: 'null', type: 'null', expandable: false };
   const type = obj.className ?? 'Object';
-  const value = obj.preview ? formatPreview(obj.preview, obj.className) : clip((obj.description ?? type).split('\n')[0]);
-  return { value, type, expandable: !!obj.objectId };
+  const description = (obj.description ?? type).split('\n')[0];
+  let value: string;
+  if (body) {
+    const indexedOrKeyed = obj.subtype === 'array' || obj.subtype === 'typedarray' || obj.subtype === 'map' || obj.subtype === 'set';
+    value = indexedOrKeyed ? `${description} ${body}` : type === 'Object' ? body : `${type} ${body}`;
+  } else if (obj.preview) value = formatPreview(obj.preview, obj.className);
+  else value = description;
+  return { value: clip(value), type, expandable: !!obj.objectId };
 }
 
 /** `parent.child` / `parent[0]` / `parent["odd key"]`, for DAP evaluateName. */

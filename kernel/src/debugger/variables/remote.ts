@@ -4,7 +4,11 @@
 // whose own properties the adapter then reads with one Runtime.getProperties: a slice of a huge
 // array costs what a small one does.
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The runner's contract, as seen from inside the debuggee. */
+interface RunnerHelpers {
+  userGlobalNames?: () => string[];
+  mimeBundle?: (value: unknown) => unknown;
+}
 
 /** Elements [start, end) of an array-like as holder properties named by index. */
 export function arraySlice(this: ArrayLike<unknown>, start: number, end: number): Record<string, unknown> {
@@ -57,8 +61,8 @@ export function assignProperty(this: Record<string, unknown>, name: string, valu
  */
 export function userGlobalsHolder(lexicalNames: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  const g = globalThis as any;
-  const runner = g[Symbol.for('tskernel.runner')];
+  const g = globalThis as unknown as Record<PropertyKey, unknown>;
+  const runner = g[Symbol.for('tskernel.runner')] as RunnerHelpers | undefined;
   let names: string[] = [];
   try {
     if (runner && typeof runner.userGlobalNames === 'function') names = runner.userGlobalNames();
@@ -82,7 +86,7 @@ export function userGlobalsHolder(lexicalNames: string[]): Record<string, unknow
 
 /** The runner's MIME bundle for a value (same machinery as cell output), or a plain-text fallback. */
 export function mimeBundleOf(value: unknown): string {
-  const runner = (globalThis as any)[Symbol.for('tskernel.runner')];
+  const runner = (globalThis as unknown as Record<PropertyKey, unknown>)[Symbol.for('tskernel.runner')] as RunnerHelpers | undefined;
   let bundle: unknown;
   try {
     if (runner && typeof runner.mimeBundle === 'function') bundle = runner.mimeBundle(value);
@@ -104,4 +108,82 @@ export function mimeBundleOf(value: unknown): string {
 /** Source text of one of these functions, for callFunctionOn. */
 export function fn(f: (...args: never[]) => unknown): string {
   return f.toString();
+}
+
+/**
+ * One-line previews of values, computed in the debuggee with a fixed budget: V8's own previews
+ * enumerate every key (about 100 ms for a 1e6-element array). Never runs getters or toString;
+ * returns '' for values it leaves to the adapter.
+ */
+export function previewValues(...values: unknown[]): string[] {
+  const MAX = 5;
+  const own = Object.prototype.hasOwnProperty;
+  const ctorName = (o: object): string => {
+    try {
+      const p = Object.getPrototypeOf(o);
+      if (p === null) return 'Object';
+      const d = Object.getOwnPropertyDescriptor(p, 'constructor');
+      return d && typeof d.value === 'function' && d.value.name ? d.value.name : 'Object';
+    } catch {
+      return 'Object';
+    }
+  };
+  const quote = (s: string): string => "'" + (s.length > 50 ? s.slice(0, 50) + '…' : s).replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n') + "'";
+  const short = (v: unknown): string => {
+    switch (typeof v) {
+      case 'string':
+        return quote(v);
+      case 'bigint':
+        return v + 'n';
+      case 'symbol':
+        return v.toString();
+      case 'function':
+        return 'ƒ';
+      case 'object': {
+        if (v === null) return 'null';
+        if (Array.isArray(v)) return `Array(${v.length})`;
+        if (v instanceof Map || v instanceof Set) return `${ctorName(v)}(${v.size})`;
+        const n = ctorName(v);
+        return n === 'Object' ? '{…}' : n;
+      }
+      default:
+        return Object.is(v, -0) ? '-0' : String(v);
+    }
+  };
+  const key = (k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k));
+  const body = (o: unknown): string => {
+    if (typeof o !== 'object' || o === null) return '';
+    try {
+      if (Array.isArray(o) || (ArrayBuffer.isView(o) && !(o instanceof DataView))) {
+        const a = o as ArrayLike<unknown>;
+        const items: string[] = [];
+        for (let i = 0; i < Math.min(a.length, MAX); i++) items.push(i in (a as object) ? short(a[i]) : 'empty');
+        return `[${items.join(', ')}${a.length > MAX ? ', …' : ''}]`;
+      }
+      if (o instanceof Map || o instanceof Set) {
+        const items: string[] = [];
+        for (const e of o instanceof Map ? o.entries() : o.values()) {
+          if (items.length >= MAX) break;
+          items.push(o instanceof Map ? `${short((e as [unknown, unknown])[0])} => ${short((e as [unknown, unknown])[1])}` : short(e));
+        }
+        return `{${items.join(', ')}${o.size > MAX ? ', …' : ''}}`;
+      }
+      if (o instanceof Date || o instanceof RegExp || o instanceof Error || o instanceof Promise || o instanceof WeakMap || o instanceof WeakSet) return '';
+      const items: string[] = [];
+      let more = false;
+      for (const k in o) {
+        if (!own.call(o, k)) continue;
+        if (items.length >= MAX) {
+          more = true;
+          break;
+        }
+        const d = Object.getOwnPropertyDescriptor(o, k);
+        items.push(`${key(k)}: ${d && 'value' in d ? short(d.value) : '(...)'}`);
+      }
+      return `{${items.join(', ')}${more ? ', …' : ''}}`;
+    } catch {
+      return '';
+    }
+  };
+  return values.map(body);
 }

@@ -2,13 +2,14 @@
 // (or one inspectVariables round when not paused) and owns a CDP object group released with it.
 // Large arrays, typed arrays, Maps and Sets are split into range nodes ([0…99], …) because
 // JupyterLab never pages; slices are read through small debuggee functions, never through
-// getProperties on the whole collection. Getters are shown lazily and run only when expanded.
+// getProperties on the whole collection, and previews are made by a budgeted debuggee function
+// instead of V8's (which walks every key). Getters are shown lazily and run only when expanded.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
 import type { CdpClient } from '../../targets/cdpClient';
-import { childExpression, collectionSize, showRemote } from './format';
-import { arraySlice, collectionSlice, fn, invokeGetter, userGlobalsHolder } from './remote';
+import { childExpression, collectionSize, showRemote, wantsPreview } from './format';
+import { arraySlice, collectionSlice, fn, invokeGetter, previewValues, userGlobalsHolder } from './remote';
 
 type RemoteObject = Protocol.Runtime.RemoteObject;
 type PropertyDescriptor = Protocol.Runtime.PropertyDescriptor;
@@ -25,6 +26,9 @@ export type Container =
   /** Merged V8 scopes (inner first; inner names shadow outer), plus synthetic first entries. */
   | { kind: 'scopes'; objects: RemoteObject[]; extras: { name: string; object: RemoteObject }[]; withGlobals?: boolean; callFrameId?: string }
   | { kind: 'globals' };
+
+/** A child before it becomes a DAP variable: a value to show, or a ready-made variable. */
+type Entry = { name: string; object: RemoteObject; evaluateName?: string } | { variable: Variable };
 
 /** One counter for all stores, so references never collide between a pause and inspectVariables. */
 let nextReference = 1;
@@ -61,8 +65,8 @@ export class VariableStore {
   }
 
   /** A DAP variable for a value, registering a container when it can be expanded. */
-  variable(name: string, object: RemoteObject, evaluateName?: string): Variable {
-    const shown = showRemote(object);
+  variable(name: string, object: RemoteObject, evaluateName?: string, body?: string): Variable {
+    const shown = showRemote(object, body);
     const v: Variable = { name, value: shown.value, evaluateName: evaluateName ?? name, variablesReference: 0 };
     if (shown.type !== undefined) v.type = shown.type;
     if (shown.expandable && object.objectId) {
@@ -70,124 +74,138 @@ export class VariableStore {
       const size = collectionSize(object.description);
       if (object.subtype && INDEXED.has(object.subtype) && size !== undefined) v.indexedVariables = size;
     }
-    if (object.type === 'function') v.presentationHint = { kind: object.className === 'Function' && /^class\b/.test(object.description ?? '') ? 'class' : 'method' };
+    if (object.type === 'function') v.presentationHint = { kind: /^class\b/.test(object.description ?? '') ? 'class' : 'method' };
     return v;
+  }
+
+  /** Preview bodies for many values in one debuggee call ('' where none is needed). */
+  async previews(objects: RemoteObject[]): Promise<string[]> {
+    const wanted = objects.map((o, i) => (wantsPreview(o) ? i : -1)).filter((i) => i >= 0);
+    const out = objects.map(() => '');
+    if (!wanted.length) return out;
+    const r = await this.cdp
+      .send('Runtime.callFunctionOn', {
+        objectId: objects[wanted[0]].objectId,
+        functionDeclaration: fn(previewValues),
+        arguments: wanted.map((i) => ({ objectId: objects[i].objectId })),
+        returnByValue: true,
+        silent: true,
+      })
+      .catch(() => undefined);
+    const bodies = Array.isArray(r?.result.value) ? (r.result.value as unknown[]) : [];
+    wanted.forEach((i, k) => (out[i] = typeof bodies[k] === 'string' ? (bodies[k] as string) : ''));
+    return out;
+  }
+
+  /** DAP variables for entries, with previews fetched in one round trip. */
+  async variables(entries: Entry[]): Promise<Variable[]> {
+    const values = entries.filter((e): e is Extract<Entry, { object: RemoteObject }> => 'object' in e);
+    const bodies = await this.previews(values.map((e) => e.object));
+    const byEntry = new Map(values.map((e, i) => [e, bodies[i]]));
+    return entries.map((e) => ('variable' in e ? e.variable : this.variable(e.name, e.object, e.evaluateName, byEntry.get(e))));
+  }
+
+  /** One value as a DAP variable (evaluate results, getter values). */
+  async single(name: string, object: RemoteObject, evaluateName?: string): Promise<Variable> {
+    return (await this.variables([{ name, object, evaluateName }]))[0];
   }
 
   async children(ref: number, start?: number, count?: number): Promise<Variable[]> {
     const c = this.containers.get(ref);
     if (!c) return [];
-    const all = await this.expand(c);
+    const all = await this.variables(await this.expand(c));
     if (start === undefined && count === undefined) return all;
     const s = start ?? 0;
     return all.slice(s, count ? s + count : undefined);
   }
 
-  private async expand(c: Container): Promise<Variable[]> {
+  private async expand(c: Container): Promise<Entry[]> {
     switch (c.kind) {
       case 'object':
         return this.objectChildren(c.object, c.evaluateName);
       case 'chunk':
         return this.rangeChildren(c.object, c.start, c.end, c.evaluateName);
       case 'getter': {
-        const r = await this.cdp.send('Runtime.callFunctionOn', {
-          objectId: c.owner.objectId,
-          functionDeclaration: fn(invokeGetter),
-          arguments: [{ objectId: c.getter.objectId }],
-          objectGroup: this.group,
-          generatePreview: true,
-        });
-        if (r.exceptionDetails) return [{ name: c.name, value: `<exception: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}>`, variablesReference: 0, evaluateName: c.evaluateName }];
-        return [this.variable(c.name, r.result, c.evaluateName)];
+        const r = await this.cdp.send('Runtime.callFunctionOn', { objectId: c.owner.objectId, functionDeclaration: fn(invokeGetter), arguments: [{ objectId: c.getter.objectId }], objectGroup: this.group, silent: true });
+        if (r.exceptionDetails) return [{ variable: { name: c.name, value: `<exception: ${(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text).split('\n')[0]}>`, variablesReference: 0, evaluateName: c.evaluateName } }];
+        return [{ name: c.name, object: r.result, evaluateName: c.evaluateName }];
       }
       case 'entry':
-        return [this.variable('key', c.key, undefined), this.variable('value', c.value, c.evaluateName)];
+        return [
+          { name: 'key', object: c.key, evaluateName: undefined },
+          { name: 'value', object: c.value, evaluateName: c.evaluateName },
+        ];
       case 'scopes':
         return this.scopeChildren(c.objects, c.extras, c.withGlobals);
       case 'globals':
-        return this.globals();
+        return this.globalEntries();
     }
   }
 
-  private async properties(objectId: string, accessorsOnly = false): Promise<Protocol.Runtime.GetPropertiesResponse> {
-    return this.cdp.send('Runtime.getProperties', accessorsOnly ? { objectId, accessorPropertiesOnly: true, generatePreview: true } : { objectId, ownProperties: true, generatePreview: true });
+  private properties(objectId: string, accessorsOnly = false): Promise<Protocol.Runtime.GetPropertiesResponse> {
+    return this.cdp.send('Runtime.getProperties', accessorsOnly ? { objectId, accessorPropertiesOnly: true } : { objectId, ownProperties: true });
   }
 
-  private fromDescriptor(owner: RemoteObject, d: PropertyDescriptor, parentExpr: string | undefined): Variable | undefined {
+  private fromDescriptor(owner: RemoteObject, d: PropertyDescriptor, parentExpr: string | undefined): Entry | undefined {
     const expr = d.symbol ? `${parentExpr ?? ''}[${d.name}]` : childExpression(parentExpr, d.name);
-    if (d.value) return this.variable(d.name, d.value, expr);
+    if (d.value) return { name: d.name, object: d.value, evaluateName: expr };
     if (d.get && d.get.type === 'function') {
       return {
-        name: d.name,
-        value: '(...)',
-        evaluateName: expr,
-        variablesReference: this.add({ kind: 'getter', owner, getter: d.get, name: d.name, evaluateName: expr }),
-        presentationHint: { lazy: true, kind: 'property' },
+        variable: {
+          name: d.name,
+          value: '(...)',
+          evaluateName: expr,
+          variablesReference: this.add({ kind: 'getter', owner, getter: d.get, name: d.name, evaluateName: expr }),
+          presentationHint: { lazy: true, kind: 'property' },
+        },
       };
     }
-    if (d.set) return { name: d.name, value: '(write-only)', evaluateName: expr, variablesReference: 0 };
+    if (d.set) return { variable: { name: d.name, value: '(write-only)', evaluateName: expr, variablesReference: 0 } };
     return undefined;
   }
 
-  private async objectChildren(object: RemoteObject, evaluateName?: string): Promise<Variable[]> {
+  private async objectChildren(object: RemoteObject, evaluateName?: string): Promise<Entry[]> {
     if (!object.objectId) return [];
     const size = collectionSize(object.description);
     if (object.subtype && (INDEXED.has(object.subtype) || COLLECTIONS.has(object.subtype)) && size !== undefined) {
       const out = await this.rangeChildren(object, 0, size, evaluateName);
-      if (INDEXED.has(object.subtype)) out.push({ name: 'length', value: String(size), type: 'int', evaluateName: childExpression(evaluateName, 'length'), variablesReference: 0 });
-      else out.push({ name: 'size', value: String(size), type: 'int', evaluateName: childExpression(evaluateName, 'size'), variablesReference: 0 });
+      const name = INDEXED.has(object.subtype) ? 'length' : 'size';
+      out.push({ variable: { name, value: String(size), type: 'int', evaluateName: childExpression(evaluateName, name), variablesReference: 0 } });
       return out;
     }
     const plain = object.className === 'Object' || object.type === 'function';
     const [own, accessors] = await Promise.all([this.properties(object.objectId), plain ? undefined : this.properties(object.objectId, true)]);
-    const out: Variable[] = [];
+    const out: Entry[] = [];
     const seen = new Set<string>();
-    for (const d of own.result) {
-      const v = this.fromDescriptor(object, d, evaluateName);
-      if (v) {
-        out.push(v);
-        seen.add(d.name);
-      }
-    }
-    for (const d of accessors?.result ?? []) {
-      if (seen.has(d.name) || d.name === '__proto__' || !d.get) continue;
-      const v = this.fromDescriptor(object, d, evaluateName);
-      if (v) {
-        out.push(v);
-        seen.add(d.name);
-      }
-    }
-    for (const p of own.privateProperties ?? []) {
-      if (p.value) out.push(this.variable(p.name, p.value, childExpression(evaluateName, p.name)));
-    }
+    const push = (d: PropertyDescriptor): void => {
+      const e = this.fromDescriptor(object, d, evaluateName);
+      if (!e) return;
+      out.push(e);
+      seen.add(d.name);
+    };
+    for (const d of own.result) push(d);
+    for (const d of accessors?.result ?? []) if (!seen.has(d.name) && d.name !== '__proto__' && d.get) push(d);
+    for (const p of own.privateProperties ?? []) if (p.value) out.push({ name: p.name, object: p.value, evaluateName: childExpression(evaluateName, p.name) });
     for (const p of own.internalProperties ?? []) {
       if (HIDDEN_INTERNALS.has(p.name) || !p.value) continue;
-      if ((p.value.subtype as string) === 'internal#location') {
-        out.push({ name: p.name, value: p.value.description ?? '', variablesReference: 0, evaluateName: p.name });
-        continue;
-      }
-      out.push(this.variable(p.name, p.value, p.name));
+      if ((p.value.subtype as string) === 'internal#location') out.push({ variable: { name: p.name, value: p.value.description ?? '', variablesReference: 0, evaluateName: p.name } });
+      else out.push({ name: p.name, object: p.value, evaluateName: p.name });
     }
     const entries = own.internalProperties?.find((p) => p.name === '[[Entries]]');
-    if (entries?.value && (object.subtype === 'weakmap' || object.subtype === 'weakset')) out.push(this.variable('[[Entries]]', entries.value, undefined));
+    if (entries?.value && (object.subtype === 'weakmap' || object.subtype === 'weakset')) out.push({ name: '[[Entries]]', object: entries.value, evaluateName: undefined });
     return out;
   }
 
   /** Children for the index range [start, end): real items when small, else range nodes. */
-  private async rangeChildren(object: RemoteObject, start: number, end: number, evaluateName?: string): Promise<Variable[]> {
+  private async rangeChildren(object: RemoteObject, start: number, end: number, evaluateName?: string): Promise<Entry[]> {
     const n = end - start;
     if (n > CHUNK) {
       let bucket = CHUNK;
       while (Math.ceil(n / bucket) > CHUNK) bucket *= CHUNK;
-      const out: Variable[] = [];
+      const out: Entry[] = [];
       for (let s = start; s < end; s += bucket) {
         const e = Math.min(end, s + bucket);
-        out.push({
-          name: `[${s}…${e - 1}]`,
-          value: `${e - s} items`,
-          evaluateName: evaluateName ?? '',
-          variablesReference: this.add({ kind: 'chunk', object, start: s, end: e, evaluateName }),
-        });
+        out.push({ variable: { name: `[${s}…${e - 1}]`, value: `${e - s} items`, evaluateName: evaluateName ?? '', variablesReference: this.add({ kind: 'chunk', object, start: s, end: e, evaluateName }) } });
       }
       return out;
     }
@@ -197,67 +215,71 @@ export class VariableStore {
       functionDeclaration: fn(isCollection ? collectionSlice : arraySlice),
       arguments: [{ value: start }, { value: end }],
       objectGroup: this.group,
+      silent: true,
     });
     if (!r.result.objectId) return [];
     const props = await this.properties(r.result.objectId);
     const byName = new Map(props.result.map((d) => [d.name, d.value]));
-    const out: Variable[] = [];
+    const out: Entry[] = [];
     for (let i = start; i < end; i++) {
       if (!isCollection) {
         const v = byName.get(String(i));
-        if (v) out.push(this.variable(String(i), v, childExpression(evaluateName, String(i), true)));
+        if (v) out.push({ name: String(i), object: v, evaluateName: childExpression(evaluateName, String(i), true) });
         continue;
       }
       const value = byName.get('v' + i);
       if (!value) continue;
       const key = byName.get('k' + i);
       if (!key) {
-        out.push(this.variable(String(i), value, evaluateName ? `[...${evaluateName}][${i}]` : undefined));
+        out.push({ name: String(i), object: value, evaluateName: evaluateName ? `[...${evaluateName}][${i}]` : undefined });
         continue;
       }
-      const keyShown = showRemote(key);
-      const expr = evaluateName ? (key.objectId ? `[...${evaluateName}.values()][${i}]` : `${evaluateName}.get(${keyShown.value})`) : undefined;
+      const keyText = showRemote(key).value;
       if (key.objectId) {
-        out.push({ name: `[${i}]`, value: `${keyShown.value} => ${showRemote(value).value}`, evaluateName: expr ?? '', variablesReference: this.add({ kind: 'entry', key, value, evaluateName: expr }) });
-      } else out.push(this.variable(keyShown.value, value, expr));
+        const expr = evaluateName ? `[...${evaluateName}.values()][${i}]` : undefined;
+        out.push({ variable: { name: `[${i}]`, value: `${keyText} => ${showRemote(value).value}`, evaluateName: expr ?? '', variablesReference: this.add({ kind: 'entry', key, value, evaluateName: expr }) } });
+      } else out.push({ name: keyText, object: value, evaluateName: evaluateName ? `${evaluateName}.get(${keyText})` : undefined });
     }
     return out;
   }
 
-  private async scopeChildren(objects: RemoteObject[], extras: { name: string; object: RemoteObject }[], withGlobals?: boolean): Promise<Variable[]> {
-    const out: Variable[] = extras.map((e) => this.variable(e.name, e.object, e.name === 'this' ? 'this' : undefined));
-    const seen = new Set(out.map((v) => v.name));
-    const lists = await Promise.all(objects.map((o) => (o.objectId ? this.properties(o.objectId) : undefined)));
-    for (let i = 0; i < lists.length; i++) {
-      for (const d of lists[i]?.result ?? []) {
+  private async scopeChildren(objects: RemoteObject[], extras: { name: string; object: RemoteObject }[], withGlobals?: boolean): Promise<Entry[]> {
+    const out: Entry[] = extras.map((e) => ({ name: e.name, object: e.object, evaluateName: e.name === 'this' ? 'this' : '' }));
+    const seen = new Set(extras.map((e) => e.name));
+    const [lists, globals] = await Promise.all([Promise.all(objects.map((o) => (o.objectId ? this.properties(o.objectId) : undefined))), withGlobals ? this.globalEntries() : []]);
+    lists.forEach((list, i) => {
+      for (const d of list?.result ?? []) {
         if (seen.has(d.name)) continue;
-        const v = this.fromDescriptor(objects[i], d, undefined);
-        if (v) {
-          out.push(v);
-          seen.add(d.name);
-        }
+        const e = this.fromDescriptor(objects[i], d, undefined);
+        if (!e) continue;
+        out.push(e);
+        seen.add(d.name);
       }
+    });
+    for (const e of globals) {
+      const name = 'variable' in e ? e.variable.name : e.name;
+      if (!seen.has(name)) out.push(e);
     }
-    if (withGlobals) for (const v of await this.globals()) if (!seen.has(v.name)) out.push(v);
     return out;
   }
 
   /** The user's globals (never Node's built-ins), read through the runner's baseline. */
-  async globals(): Promise<Variable[]> {
+  private async globalEntries(): Promise<Entry[]> {
     const lexical = await this.cdp.send('Runtime.globalLexicalScopeNames', {}).catch(() => ({ names: [] as string[] }));
-    const r = await this.cdp.send('Runtime.evaluate', {
-      expression: `(${fn(userGlobalsHolder)})(${JSON.stringify(lexical.names)})`,
-      objectGroup: this.group,
-      silent: true,
-    });
+    const r = await this.cdp.send('Runtime.evaluate', { expression: `(${fn(userGlobalsHolder)})(${JSON.stringify(lexical.names)})`, objectGroup: this.group, silent: true });
     if (!r.result.objectId) return [];
     const holder = r.result;
     const props = await this.properties(holder.objectId!);
-    const out: Variable[] = [];
+    const out: Entry[] = [];
     for (const d of props.result) {
-      const v = this.fromDescriptor(holder, d, undefined);
-      if (v) out.push(v);
+      const e = this.fromDescriptor(holder, d, undefined);
+      if (e) out.push(e);
     }
     return out;
+  }
+
+  /** User globals as DAP variables (inspectVariables). */
+  async globals(): Promise<Variable[]> {
+    return this.variables(await this.globalEntries());
   }
 }

@@ -1,0 +1,62 @@
+// Kernel core benchmarks against the targets of the kernel-core issue. Prints a table and
+// writes bench/results/core.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { BenchClient, median, p90, ROOT } from './client.mjs';
+
+const rows = [];
+const add = (name, value, unit, target) => rows.push({ name, value: Number(value.toFixed(2)), unit, target, ok: value <= target });
+
+async function timed(fn) { const t = performance.now(); await fn(); return performance.now() - t; }
+
+const starts = [];
+for (let i = 0; i < 5; i++) { const c = new BenchClient(); await c.start(); starts.push(c.startupMs); await c.shutdown(); }
+add('launch -> kernel_info_reply (median of 5)', median(starts), 'ms', 100);
+
+const k = new BenchClient();
+await k.start();
+await k.execute('1'); // runner up
+await new Promise((r) => setTimeout(r, 300));
+add('RSS kernel + runner after start', k.rssMb(), 'MB', 120);
+
+const trivial = [];
+for (let i = 0; i < 300; i++) trivial.push(await timed(() => k.execute('1 + 1')));
+add('trivial cell round trip (median of 300)', median(trivial.slice(50)), 'ms', 0.7);
+add('trivial cell round trip p90', p90(trivial.slice(50)), 'ms', 2);
+
+await k.execute('%typecheck off');
+const typed = [];
+for (let i = 0; i < 200; i++) typed.push(await timed(() => k.execute(`interface P${i % 5} { x: number }\nconst p: P${i % 5} = { x: ${i} };\nconst q: number = p.x * 2;\nq`)));
+add('typed 4-line cell, typecheck off (median)', median(typed.slice(20)), 'ms', 2);
+await k.execute('%typecheck warn');
+const typedWarn = [];
+for (let i = 0; i < 60; i++) typedWarn.push(await timed(() => k.execute(`const w${i % 3}: number = ${i};\nconst v: string = String(w${i % 3});\nv.length\n`)));
+add('typed 4-line cell, typecheck warn incl. report (median)', median(typedWarn.slice(10)), 'ms', 32);
+
+const lines = await timed(async () => {
+  const r = await k.execute('for (let i = 0; i < 100000; i++) console.log(i);');
+  if (r.stdout.split('\n').length !== 100001) throw new Error('lines missing');
+});
+add('100k printed lines complete before idle', lines, 'ms', 250);
+
+const intr = [];
+for (let i = 0; i < 5; i++) {
+  const run = k.request('shell', 'execute_request', { code: 'while (true) {}', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+  await new Promise((r) => setTimeout(r, 100));
+  const t = performance.now();
+  k.request('control', 'interrupt_request', {});
+  await run.reply;
+  intr.push(performance.now() - t);
+  await run.idle;
+}
+add('interrupt of a sync loop -> reply (median of 5)', median(intr), 'ms', 10);
+
+const before = k.rssMb();
+for (let i = 0; i < 10000; i++) await k.execute(`const v${i % 10} = ${i}`);
+add('RSS growth over 10k cells', k.rssMb() - before, 'MB', 20);
+add('RSS kernel + runner after 10k cells (language service loaded)', k.rssMb(), 'MB', 600);
+add('shutdown -> exit', await k.shutdown(), 'ms', 200);
+
+console.table(rows);
+mkdirSync(`${ROOT}/bench/results`, { recursive: true });
+writeFileSync(`${ROOT}/bench/results/core.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2));
+process.exit(0);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything tskernel needs on a Debian/Ubuntu machine with Node >= 20.6: the Python
+# Jupyter packages from apt (no PyPI needed) when missing, the npm dependencies, and the build.
+# Safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+APT_PACKAGES=(python3-jupyter-client python3-jupyter-kernel-test python3-pytest python3-nbclient python3-nbformat python3-jupyter-server python3-jupyterlab-server jupyter-nbconvert)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if command -v apt-get >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "setup: installing ${missing[*]} with apt-get"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian/Ubuntu packages (or their equivalents): ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "setup: building"
+npx tsc -b kernel
+chmod +x kernel/dist/cli/main.js

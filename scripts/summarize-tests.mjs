@@ -1,0 +1,26 @@
+// Adds up jest JSON results and pytest JUnit XML in a folder and prints one closing line:
+// "N passed, N failed, N skipped". Exits non-zero when anything failed or nothing ran.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+let passed = 0, failed = 0, skipped = 0;
+for (const f of readdirSync(dir)) {
+  const text = readFileSync(join(dir, f), 'utf8');
+  if (f.endsWith('.json')) {
+    const r = JSON.parse(text);
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  } else if (f.endsWith('.xml')) {
+    for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
+      const attr = (n) => Number(new RegExp(`\\b${n}="(\\d+)"`).exec(m[0])?.[1] ?? 0);
+      const total = attr('tests'), errors = attr('errors'), failures = attr('failures'), skips = attr('skipped');
+      passed += total - errors - failures - skips;
+      failed += errors + failures;
+      skipped += skips;
+    }
+  }
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

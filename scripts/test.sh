@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: setup (apt + npm + build), then unit tests,
+# integration tests against the real kernel over ZeroMQ, and the Jupyter conformance suite.
+# Ends with one summary line: "N passed, N failed, N skipped".
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh || exit 1
+
+ART="$ROOT/test-artifacts"
+rm -rf "$ART" && mkdir -p "$ART"
+status=0
+npx jest --selectProjects unit --json --outputFile="$ART/unit.json" || status=1
+npx jest --selectProjects integration --runInBand --testTimeout=60000 --json --outputFile="$ART/integration.json" || status=1
+PYTEST_ADDOPTS="--junitxml=$ART/conformance.xml" bash test/conformance/run.sh || status=1
+node scripts/summarize-tests.mjs "$ART" || status=1
+exit $status
