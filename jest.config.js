@@ -1,6 +1,8 @@
 // Jest projects: unit tests (pure logic, parallel) and integration tests (real kernel
 // processes over real ZeroMQ sockets, run in band). Both compile TypeScript with ts-jest.
-const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }];
+// Integration files set their own timeouts (jest.setTimeout); scripts/test.sh passes
+// --testTimeout for the rest.
+const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 module.exports = {
   projects: [
     {
@@ -14,7 +16,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
-      testTimeout: 30000,
     },
   ],
 };

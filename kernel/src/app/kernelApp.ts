@@ -5,7 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
-import { Executor } from '../core/execute';
+import { Executor, loadTranspiler } from '../core/execute';
 import { registerHandlers } from '../core/handlers';
 import { defaultHistoryFile, History } from '../core/history';
 import { KernelCore } from '../core/kernel';
@@ -58,6 +58,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
 
   registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown() });
   await server.start((channel, msg) => core.receive(channel, msg));
+  runtime.start();
   core.messenger.status(undefined, 'starting');
   process.on('SIGINT', () => void interrupt());
   process.on('SIGTERM', () => void shutdown());
@@ -67,6 +68,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   // Off the start-up path: the TypeScript stripper, the language service, the debugger.
   setImmediate(() => {
     try {
+      loadTranspiler();
       if (opts.language === 'typescript') warmUpStripper();
     } catch (e) {
       log.warn('stripper warm-up failed', e as Error);

@@ -3,7 +3,7 @@
 // completion or hover — so an idle kernel stays small and start-up is not delayed.
 
 import type { LanguageFeatures } from '../core/ports';
-import { formatDiagnostics, LanguageService } from '../lang/service';
+import type * as Service from '../lang/service';
 import type { RuntimeClient } from '../runtime/client';
 
 /** Types of the globals the runner gives cells, so they type-check and complete. */
@@ -38,7 +38,8 @@ declare function input(message?: unknown, opts?: { password?: boolean }): Promis
 `;
 
 class LazyLanguageFeatures implements LanguageFeatures {
-  private service: LanguageService | undefined;
+  private service: Service.LanguageService | undefined;
+  private mod: typeof Service | undefined;
 
   constructor(
     private readonly language: 'typescript' | 'javascript',
@@ -46,9 +47,15 @@ class LazyLanguageFeatures implements LanguageFeatures {
     private readonly runtime: RuntimeClient,
   ) {}
 
-  private get s(): LanguageService {
+  private get m(): typeof Service {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.mod ??= require('../lang/service') as typeof Service;
+    return this.mod;
+  }
+
+  private get s(): Service.LanguageService {
     if (!this.service) {
-      this.service = new LanguageService({
+      this.service = new this.m.LanguageService({
         language: this.language,
         notebookDir: this.cwd,
         runtimeMembers: (expr) => this.runtime.members(expr),
@@ -77,8 +84,8 @@ class LazyLanguageFeatures implements LanguageFeatures {
   isComplete(code: string) {
     return this.s.isComplete(code);
   }
-  format(diags: Parameters<typeof formatDiagnostics>[0], code: string, label: string): string {
-    return formatDiagnostics(diags, code, label);
+  format(diags: Parameters<typeof Service.formatDiagnostics>[0], code: string, label: string): string {
+    return this.m.formatDiagnostics(diags, code, label);
   }
   async dispose(): Promise<void> {
     await this.service?.dispose();

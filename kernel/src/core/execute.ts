@@ -4,8 +4,7 @@
 
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
-import { stripTypes, TypeScriptSyntaxError } from '../lang/transpile/strip';
-import { CellSyntaxError, replTransform } from '../lang/transpile/replTransform';
+import type * as CellTranspiler from '../lang/transpile/cell';
 import type { RuntimeClient } from '../runtime/client';
 import type { ErrorInfo } from '../runtime/protocol';
 import type { Header, Message } from '../wire/messages';
@@ -15,6 +14,14 @@ import type { Messenger } from './messenger';
 import type { CheckMode, Diagnostic, LanguageFeatures } from './ports';
 
 const log = logger('core');
+
+// Loaded on the first cell (or just after start-up), not on the start-up path.
+let transpiler: typeof CellTranspiler | undefined;
+export function loadTranspiler(): typeof CellTranspiler {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  transpiler ??= require('../lang/transpile/cell') as typeof CellTranspiler;
+  return transpiler;
+}
 const REPORT_WAIT_MS = 3000;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -70,7 +77,20 @@ export class Executor {
     return id;
   }
 
-  async execute(request: Message, c: ExecuteContent): Promise<ExecuteReply> {
+  /**
+   * Runs a cell. The reply is returned as soon as the cell is done; `after` settles when the
+   * type report (if any) has been published — the core holds the request's idle until then.
+   */
+  async execute(request: Message, c: ExecuteContent): Promise<{ reply: ExecuteReply; after?: Promise<void> }> {
+    const reply = await this.run(request, c);
+    const after = this.pendingReport;
+    this.pendingReport = undefined;
+    return { reply, after };
+  }
+
+  private pendingReport: Promise<void> | undefined;
+
+  private async run(request: Message, c: ExecuteContent): Promise<ExecuteReply> {
     const parent: Header = request.header;
     const { messenger, runtime, cells } = this.d;
     const silent = !!c.silent;
@@ -105,14 +125,11 @@ export class Executor {
     let generated: string;
     let isAsync: boolean;
     let map: string | undefined;
+    const tp = loadTranspiler();
     try {
-      const stripped = this.d.language === 'typescript' ? stripTypes(code, path) : { code };
-      map = stripped.map;
-      const repl = replTransform(stripped.code);
-      generated = repl.code;
-      isAsync = repl.isAsync;
+      ({ generated, isAsync, map } = tp.transpileCell(code, this.d.language, path));
     } catch (e) {
-      if (e instanceof CellSyntaxError || e instanceof TypeScriptSyntaxError) return fail(syntaxError(e, code, label));
+      if (e instanceof tp.CellCompileError) return fail(syntaxError(e, code, label));
       throw e;
     }
     cells.record({ path, source: c.code, generated, map, executionCount: count });
@@ -162,23 +179,25 @@ export class Executor {
       reply = { status: 'ok', execution_count: count, user_expressions: done.userExpressions, payload: [] };
     }
 
-    // 5. The type report follows the cell's own output, before idle.
+    // 5. The type report follows the cell's own output (after the reply), before idle.
     if (report && !silent && lang) {
       const publish = (all: Diagnostic[]): void => {
         const diags = all.filter((x) => x.category === 'error');
         if (diags.length) messenger.publish(parent, 'stream', { name: 'stderr', text: lang.format(diags, code, label) + '\n' });
       };
-      // Normally the report is ready by now; while the checker is still starting (first cell
-      // after launch) the cell is not held up: its report follows when ready.
-      const ready = await Promise.race([report, delay(REPORT_WAIT_MS).then(() => undefined)]);
-      if (ready) publish(ready);
-      else void report.then(publish);
+      const pending = report;
+      // Normally the report is ready within milliseconds; while the checker is still starting
+      // (first cells after launch) the cell's idle is not held up: its report follows when ready.
+      this.pendingReport = Promise.race([pending.then((d) => ({ d })), delay(REPORT_WAIT_MS).then(() => undefined)]).then((ready) => {
+        if (ready) publish(ready.d);
+        else void pending.then(publish);
+      });
     }
     return reply;
   }
 }
 
-function syntaxError(e: CellSyntaxError | TypeScriptSyntaxError, code: string, label: string): ErrorInfo {
+function syntaxError(e: CellTranspiler.CellCompileError, code: string, label: string): ErrorInfo {
   const line = e.line ?? 1;
   const col = e.column ?? 1;
   const text = code.split(/\r?\n/)[line - 1] ?? '';

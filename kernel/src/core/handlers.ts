@@ -6,7 +6,7 @@ import type { Message } from '../wire/messages';
 import type { RuntimeClient } from '../runtime/client';
 import type { ExecuteContent, Executor } from './execute';
 import type { History, HistoryRequest } from './history';
-import type { KernelCore } from './kernel';
+import { ReplyThen, type KernelCore } from './kernel';
 import { kernelInfo } from './kernelInfo';
 import type { LanguageFeatures } from './ports';
 import type { DapRequest, DapResponse } from '../debugger/api';
@@ -56,7 +56,7 @@ export function registerHandlers(d: HandlerDeps): void {
     'execute_request',
     async (msg) => {
       const c = msg.content as Content<ExecuteContent>;
-      const reply = await d.executor.execute(msg, {
+      const { reply, after } = await d.executor.execute(msg, {
         code: typeof c.code === 'string' ? c.code : '',
         silent: !!c.silent,
         store_history: c.store_history !== false,
@@ -65,7 +65,7 @@ export function registerHandlers(d: HandlerDeps): void {
         stop_on_error: c.stop_on_error !== false,
       });
       if (reply.status === 'error' && c.stop_on_error !== false) core.abortQueue();
-      return reply;
+      return after ? new ReplyThen(reply, after) : reply;
     },
     { queued: true },
   );

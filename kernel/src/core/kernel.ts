@@ -11,6 +11,14 @@ import { Messenger, type Transport } from './messenger';
 const log = logger('core');
 
 export type ShellChannel = 'shell' | 'control';
+
+/** A reply to send at once, and work (more output) to finish before the request's idle. */
+export class ReplyThen {
+  constructor(
+    readonly content: object,
+    readonly after: Promise<void>,
+  ) {}
+}
 export type Handler = (msg: Message, channel: ShellChannel) => Promise<object | undefined>;
 
 interface Route {
@@ -146,7 +154,11 @@ export class KernelCore {
         log.error(`handler for ${type} failed`, err);
         content = { status: 'error', ename: err?.name ?? 'Error', evalue: err?.message ?? String(e), traceback: [] };
       }
-      if (content) this.messenger.reply(channel, msg, type.replace(/_request$/, '_reply'), content);
+      const replyType = type.replace(/_request$/, '_reply');
+      if (content instanceof ReplyThen) {
+        this.messenger.reply(channel, msg, replyType, content.content);
+        await content.after.catch((e: Error) => log.error(`after-reply work for ${type} failed`, e));
+      } else if (content) this.messenger.reply(channel, msg, replyType, content);
     } finally {
       this.messenger.status(msg.header, 'idle');
     }

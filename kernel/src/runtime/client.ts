@@ -49,8 +49,11 @@ export class RuntimeClient {
   constructor(
     private readonly sink: OutputSink,
     private readonly cwd: string,
-  ) {
-    this.runner = this.spawnRunner();
+  ) {}
+
+  /** Spawns the runner (called once the kernel's sockets are bound, off the start-up path). */
+  start(): void {
+    this.runner ??= this.spawnRunner();
   }
 
   get pid(): number {
