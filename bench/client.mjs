@@ -77,8 +77,17 @@ export class BenchClient {
     const reply = await r.reply; await r.idle;
     return { reply, stdout: this.streamText.get(r.msgId) ?? '', msgId: r.msgId };
   }
+  async executeReply(code) {
+    const r = this.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    const reply = await r.reply;
+    r.idle.then(() => {});
+    return reply;
+  }
+  childPids() {
+    try { return fs.readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; }
+  }
   rssMb() {
-    const pids = [this.proc.pid, ...fs.readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
+    const pids = [this.proc.pid, ...this.childPids()];
     return pids.reduce((s, pid) => s + Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024, 0);
   }
   async shutdown() {

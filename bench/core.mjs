@@ -16,23 +16,44 @@ log('startup done');
 
 const k = new BenchClient();
 await k.start();
-await k.execute('1'); // runner up
-await new Promise((r) => setTimeout(r, 300));
+// The runner is spawned right after the sockets are bound; let both settle, run nothing.
+while (k.childPids().length === 0) await new Promise((r) => setTimeout(r, 20));
+await new Promise((r) => setTimeout(r, 500));
 add('RSS kernel + runner after start', k.rssMb(), 'MB', 120);
+await k.execute('1');
+await new Promise((r) => setTimeout(r, 2000));
+add('RSS after the first cell (language service worker loaded)', k.rssMb(), 'MB', 400);
 
 const trivial = [];
-for (let i = 0; i < 300; i++) trivial.push(await timed(() => k.execute('1 + 1')));
+const trivialReply = [];
+for (let i = 0; i < 300; i++) {
+  const t = performance.now();
+  const r = k.request('shell', 'execute_request', { code: '1 + 1', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  await r.reply;
+  trivialReply.push(performance.now() - t);
+  await r.idle;
+  trivial.push(performance.now() - t);
+}
+add('trivial cell -> execute_reply (median of 300)', median(trivialReply.slice(50)), 'ms', 0.7);
 add('trivial cell round trip (median of 300)', median(trivial.slice(50)), 'ms', 0.7);
 add('trivial cell round trip p90', p90(trivial.slice(50)), 'ms', 2);
 
 await k.execute('%typecheck off');
 const typed = [];
-for (let i = 0; i < 200; i++) typed.push(await timed(() => k.execute(`interface P${i % 5} { x: number }\nconst p: P${i % 5} = { x: ${i} };\nconst q: number = p.x * 2;\nq`)));
-add('typed 4-line cell, typecheck off (median)', median(typed.slice(20)), 'ms', 2);
+for (let i = 0; i < 200; i++) typed.push(await timed(() => k.executeReply(`interface P${i % 5} { x: number }\nconst p: P${i % 5} = { x: ${i} };\nconst q: number = p.x * 2;\nq`)));
+add('typed 4-line cell -> execute_reply, typecheck off (median)', median(typed.slice(20)), 'ms', 2);
 await k.execute('%typecheck warn');
-const typedWarn = [];
-for (let i = 0; i < 60; i++) typedWarn.push(await timed(() => k.execute(`const w${i % 3}: number = ${i};\nconst v: string = String(w${i % 3});\nv.length\n`)));
-add('typed 4-line cell, typecheck warn incl. report (median)', median(typedWarn.slice(10)), 'ms', 32);
+const typedWarn = [], typedWarnIdle = [];
+for (let i = 0; i < 60; i++) {
+  const t = performance.now();
+  const r = k.request('shell', 'execute_request', { code: `const w${i % 3}: number = ${i};\nconst v: string = String(w${i % 3});\nv.length\n`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  await r.reply;
+  typedWarn.push(performance.now() - t);
+  await r.idle;
+  typedWarnIdle.push(performance.now() - t);
+}
+add('typed 4-line cell -> execute_reply, typecheck warn (median)', median(typedWarn.slice(10)), 'ms', 2);
+add('typed 4-line cell -> type report + idle, typecheck warn (median)', median(typedWarnIdle.slice(10)), 'ms', 32);
 
 const lines = await timed(async () => {
   const r = await k.execute('for (let i = 0; i < 100000; i++) console.log(i);');

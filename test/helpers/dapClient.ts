@@ -43,12 +43,14 @@ export class DapClient {
   private seq = 0;
   /** Every request/reply/event in arrival order (for golden transcripts). */
   readonly log: Array<{ kind: 'request' | 'response' | 'event'; content: any }> = [];
-  private eventCursor = 0;
+  private logged = 0;
 
-  constructor(readonly kc: KernelClient) {
-    kc.onIopub = (m: Msg) => {
-      if (m.header.msg_type === 'debug_event') this.log.push({ kind: 'event', content: m.content });
-    };
+  constructor(readonly kc: KernelClient) {}
+
+  /** Appends the events received since the last flush to the log (IOPub order). */
+  flushEvents(): void {
+    const all = this.events();
+    for (; this.logged < all.length; this.logged++) this.log.push({ kind: 'event', content: all[this.logged] });
   }
 
   /** All debug events received so far. */
@@ -65,6 +67,7 @@ export class DapClient {
   async request<B = any>(command: string, args?: object, opts: { seq?: number; timeoutMs?: number } = {}): Promise<DapReply<B>> {
     const content: Record<string, unknown> = { type: 'request', seq: opts.seq ?? this.seq++, command };
     if (args !== undefined) content.arguments = args;
+    this.flushEvents();
     this.log.push({ kind: 'request', content });
     const timeout = opts.timeoutMs ?? 15000;
     const { msgId, reply } = this.kc.send('control', 'debug_request', content);
@@ -90,20 +93,9 @@ export class DapClient {
 
   /** Waits for a debug_event named `event` (after cursor `from`, default: any time). */
   async waitEvent(event: string, from = 0, timeoutMs = 15000, pred: (e: DapEventMsg) => boolean = () => true): Promise<DapEventMsg> {
-    let idx = from;
-    const m = await this.kc.waitIopub(
-      (msg) => {
-        if (msg.header.msg_type !== 'debug_event') return false;
-        const all = this.events();
-        const pos = all.indexOf(msg.content as DapEventMsg);
-        if (pos >= 0 && pos < from) return false;
-        idx = pos;
-        return msg.content.event === event && pred(msg.content as DapEventMsg);
-      },
-      timeoutMs,
-      `debug_event ${event}`,
-    );
-    this.eventCursor = Math.max(this.eventCursor, idx + 1);
+    const have = this.events().slice(from).find((e) => e.event === event && pred(e));
+    if (have) return have;
+    const m = await this.kc.waitIopub((msg) => msg.header.msg_type === 'debug_event' && msg.content.event === event && pred(msg.content as DapEventMsg) && this.events().indexOf(msg.content as DapEventMsg) >= from, timeoutMs, `debug_event ${event}`);
     return m.content as DapEventMsg;
   }
 

@@ -5,6 +5,7 @@
 import { startRunnerAgent } from '../../agent/runnerAgent';
 import { RUNNER_CDP_FD, RUNNER_CONTROL_FD, type ToRunner } from '../protocol';
 import { RunnerChannel } from './channel';
+import { captureOutput } from './consoleCapture';
 import { frontendClosed, frontendMessage, frontendOpened, openComms } from './comms';
 import { currentCell, setChannel } from './context';
 import { formatError } from './errors';
@@ -15,18 +16,7 @@ import { installTypeScriptLoaders, loadResolver } from './imports';
 const channel = new RunnerChannel(RUNNER_CONTROL_FD, (order) => void serve(order));
 setChannel(channel);
 
-function captureStream(name: 'stdout' | 'stderr'): void {
-  const stream = process[name];
-  stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    channel.stream(currentCell(), name, text);
-    const done = typeof encoding === 'function' ? encoding : cb;
-    if (typeof done === 'function') process.nextTick(done as () => void);
-    return true;
-  }) as typeof stream.write;
-}
-captureStream('stdout');
-captureStream('stderr');
+captureOutput(channel);
 
 process.on('SIGINT', () => {
   // Reached only outside a vm run with breakOnSigint (which handles its own SIGINT).
