@@ -69,6 +69,9 @@ class LazyLanguageFeatures implements LanguageFeatures {
   warmUp(): void {
     void this.s;
   }
+  isWarm(): boolean {
+    return this.service?.isWarm ?? false;
+  }
   addCell(code: string, n: number): void {
     this.s.addCell(code, n);
   }

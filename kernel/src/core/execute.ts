@@ -22,7 +22,12 @@ export function loadTranspiler(): typeof CellTranspiler {
   transpiler ??= require('../lang/transpile/cell') as typeof CellTranspiler;
   return transpiler;
 }
-const REPORT_WAIT_MS = 3000;
+/**
+ * How long a cell's idle waits for its type report once the checker is warm (checks take
+ * 15-40 ms). A report that takes longer, or any report while the checker is still starting,
+ * is published when ready, after the idle, still parented to its cell.
+ */
+const REPORT_WAIT_MS = 80;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export interface ExecuteContent {
@@ -188,7 +193,8 @@ export class Executor {
       const pending = report;
       // Normally the report is ready within milliseconds; while the checker is still starting
       // (first cells after launch) the cell's idle is not held up: its report follows when ready.
-      this.pendingReport = Promise.race([pending.then((d) => ({ d })), delay(REPORT_WAIT_MS).then(() => undefined)]).then((ready) => {
+      const wait = lang.isWarm() ? REPORT_WAIT_MS : 0;
+      this.pendingReport = Promise.race([pending.then((d) => ({ d })), delay(wait).then(() => undefined)]).then((ready) => {
         if (ready) publish(ready.d);
         else void pending.then(publish);
       });

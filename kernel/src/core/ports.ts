@@ -20,6 +20,8 @@ export interface CompleteResult {
 
 export interface LanguageFeatures {
   warmUp(): void;
+  /** True once the checker has loaded the program and answers checks in milliseconds. */
+  isWarm(): boolean;
   addCell(code: string, executionCount: number): void;
   check(code: string): Promise<Diagnostic[]>;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;

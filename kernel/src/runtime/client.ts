@@ -57,19 +57,22 @@ export class RuntimeClient {
   }
 
   get pid(): number {
+    this.start();
     return this.runner.pid;
   }
 
   get cdpStream(): Duplex {
+    this.start();
     return this.runner.child.stdio[4] as Duplex;
   }
 
   whenReady(): Promise<void> {
+    this.start();
     return this.runner.ready;
   }
 
   async execute(order: Omit<ExecuteOrder, 'type'>): Promise<Done> {
-    await this.runner.ready;
+    await this.whenReady();
     return new Promise<Done>((resolve) => {
       this.pending = { id: order.id, resolve };
       this.send({ type: 'execute', ...order });
@@ -86,8 +89,8 @@ export class RuntimeClient {
    * a timer callback cannot be interrupted), the runner is restarted.
    */
   interrupt(): void {
-    const r = this.runner;
-    if (r.exited || !this.pending || this.interruptTimer) return;
+    const r = this.runner as Runner | undefined;
+    if (!r || r.exited || !this.pending || this.interruptTimer) return;
     const id = this.pending.id;
     const started = Date.now();
     const tick = (): void => {
@@ -121,6 +124,7 @@ export class RuntimeClient {
   }
 
   send(order: ToRunner): void {
+    this.start();
     const stdin = this.runner.child.stdio[3] as Duplex | null;
     if (!this.runner.exited && stdin?.writable) stdin.write(JSON.stringify(order) + '\n');
   }
@@ -138,8 +142,8 @@ export class RuntimeClient {
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.interruptTimer);
-    const r = this.runner;
-    if (r.exited) return;
+    const r = this.runner as Runner | undefined;
+    if (!r || r.exited) return;
     await new Promise<void>((resolve) => {
       r.child.once('exit', () => resolve());
       (r.child.stdio[3] as Duplex | null)?.end();
