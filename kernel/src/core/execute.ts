@@ -27,7 +27,7 @@ export function loadTranspiler(): typeof CellTranspiler {
  * 15-40 ms). A report that takes longer, or any report while the checker is still starting,
  * is published when ready, after the idle, still parented to its cell.
  */
-const REPORT_WAIT_MS = 80;
+const REPORT_WAIT_MS = 40;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export interface ExecuteContent {

@@ -24,6 +24,9 @@ export class DebugAdapter implements IDebugger {
   private initializedPending = false;
   private initializedTimer?: NodeJS.Timeout;
   private interruptTimer?: NodeJS.Timeout;
+  /** Pending end of the skip-all-pauses window opened by an interrupt. */
+  private unskip?: () => Promise<void>;
+  private readonly stopRecordListener: () => void;
   private readonly ctx: HandlerContext;
 
   constructor(private readonly host: DebuggerHost) {
@@ -34,6 +37,9 @@ export class DebugAdapter implements IDebugger {
       sendInitialized: () => this.sendInitialized(),
       scheduleInitialized: () => this.scheduleInitialized(),
     };
+    this.stopRecordListener = host.cells.onRecord(() => {
+      if (this.unskip) this.session.track(this.unskip());
+    });
     host.onRunner((link) => {
       log.debug(`runner link (pid ${link.pid})`);
       this.session.addTarget(new RunnerTarget(link.stream, link.pid));
@@ -70,19 +76,36 @@ export class DebugAdapter implements IDebugger {
   async onInterrupt(): Promise<void> {
     const thread = this.session.notebook();
     if (!thread?.pause) return;
-    // Let the interrupt land instead of re-hitting a breakpoint on the way out.
+    // Deliver SIGINT *before* resuming: the vm's breakOnSigint watchdog arms V8's termination
+    // while the thread is paused, so the cell ends with an error on resume. Resuming first lets
+    // the rest of the cell (often microseconds) finish before the runtime's SIGINT arrives.
+    const pid = thread.target.pid;
+    if (thread.id === 1 && pid) {
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        /* the runner is gone: nothing to resume either */
+      }
+    }
+    // Let the interrupt land instead of re-hitting a breakpoint on the way out; pauses come back
+    // after a grace period or, at the latest, before the next cell runs (so its breakpoints hit).
     await thread.cdp.send('Debugger.setSkipAllPauses', { skip: true }).catch(() => undefined);
     await thread.resume().catch(() => undefined);
     clearTimeout(this.interruptTimer);
-    this.interruptTimer = setTimeout(() => {
-      if (!thread.cdp.isClosed) void thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).catch(() => undefined);
-    }, 500);
+    const unskip = (): Promise<void> => {
+      clearTimeout(this.interruptTimer);
+      this.unskip = undefined;
+      return thread.cdp.isClosed ? Promise.resolve() : thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).then(() => undefined, () => undefined);
+    };
+    this.unskip = unskip;
+    this.interruptTimer = setTimeout(() => void unskip(), 500);
     this.interruptTimer.unref();
   }
 
   async dispose(): Promise<void> {
     clearTimeout(this.initializedTimer);
     clearTimeout(this.interruptTimer);
+    this.stopRecordListener();
     await this.session.detachAll().catch(() => undefined);
     this.session.dispose();
   }

@@ -37,7 +37,8 @@ export class DebugSession {
     });
   }
 
-  private track(p: Promise<unknown>): void {
+  /** Work the next cell run must wait for (IDebugger.ready resolves after it). */
+  track(p: Promise<unknown>): void {
     const q = p.then(
       () => undefined,
       (e) => log.warn('target update failed', e),

@@ -58,7 +58,8 @@ export const variables: Handler<'variables'> = async (ctx, args) => {
   const ref = requireNumber(args?.variablesReference, 'variablesReference');
   if (ref === 0) return { variables: [] };
   const found = findStore(ctx, ref);
-  if (!found) return { variables: [] };
+  // References die on resume; JupyterLab may still expand a stale one (its body is dereferenced).
+  if (!found) throw new UserError(`Unknown or expired variablesReference ${ref}`);
   return { variables: await found.store.children(ref, args.start, args.count) };
 };
 
