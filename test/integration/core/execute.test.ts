@@ -152,6 +152,12 @@ test('rich display: display(), typed helpers, display_id updates, clear_output, 
   expect(r.outputs[5].content.data['text/html']).toBe('<i>rich</i>');
 });
 
+test('tskernel/display is importable from cells', async () => {
+  const r = await k.execute('import { display as d } from "tskernel/display";\nd.markdown("*it*");\nrequire("tskernel/display").display.text("req")');
+  expect(r.reply.content.status).toBe('ok');
+  expect(r.outputs.map((m) => m.content.data?.['text/markdown'] ?? m.content.data?.['text/plain'])).toEqual(['*it*', 'req']);
+});
+
 test('async errors after the reply are reported, not fatal', async () => {
   const r = await k.execute('setTimeout(() => { throw new Error("async boom"); }, 5);\nPromise.reject(new Error("rejected"));\n1');
   expect(r.reply.content.status).toBe('ok');

@@ -9,8 +9,16 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stripTypes } from '../../lang/transpile/strip';
 
+/** `tskernel/...` specifiers resolve to this kernel's own modules, installed or not. */
+function kernelModule(spec: string): string | undefined {
+  if (spec === 'tskernel/display') return path.join(__dirname, 'displayApi.js');
+  return undefined;
+}
+
 export function notebookRequire(dir: string): NodeJS.Require {
-  return createRequire(path.join(dir, '__tskernel_notebook__.js'));
+  const base = createRequire(path.join(dir, '__tskernel_notebook__.js'));
+  const req = ((id: string) => base(kernelModule(id) ?? id)) as NodeJS.Require;
+  return Object.assign(req, { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: base.main });
 }
 
 type Resolver = (specifier: string, parent: string) => string;
@@ -23,6 +31,8 @@ export async function loadResolver(): Promise<void> {
 
 /** `import(spec)` as if written in a module that lives in the notebook's directory. */
 export async function importFromNotebook(spec: string, dir: string): Promise<unknown> {
+  const own = kernelModule(spec);
+  if (own) return import(pathToFileURL(own).href);
   if (!resolver) await loadResolver();
   const parent = pathToFileURL(path.join(dir, '__tskernel_notebook__.mjs')).href;
   let url: string;
