@@ -85,14 +85,19 @@ function fail(reason: string, tellPeer = true): HandshakeStep {
 export class KernelHandshake {
   private state: 'hello' | 'proof' | 'done' = 'hello';
   private id = '';
-  private secret = Buffer.alloc(0);
-  private nonceA = Buffer.alloc(0);
+  private secret: Buffer = Buffer.alloc(0);
+  private nonceA: Buffer = Buffer.alloc(0);
   private readonly nonceK = crypto.randomBytes(NONCE_BYTES);
 
   constructor(
     private readonly consume: (id: string) => ConsumeResult,
     private readonly ekm: Buffer,
   ) {}
+
+  /** The token id the agent presented (empty before its hello). */
+  get tokenId(): string {
+    return this.id;
+  }
 
   onFrame(frame: unknown): HandshakeStep {
     const t = frameType(frame);
@@ -102,9 +107,9 @@ export class KernelHandshake {
       if (f.v !== HANDSHAKE_VERSION) return this.finish(fail(`unsupported agent protocol version ${cleanText(String(f.v), 16)}`));
       const nonceA = b64(f.nonce, NONCE_BYTES);
       if (typeof f.id !== 'string' || !b64(f.id, 16) || !nonceA) return this.finish(fail('malformed hello frame'));
+      this.id = f.id;
       const consumed = this.consume(f.id);
       if (!consumed.ok) return this.finish(fail(consumed.reason));
-      this.id = f.id;
       this.secret = consumed.secret;
       this.nonceA = nonceA;
       this.state = 'proof';
@@ -134,7 +139,7 @@ export class KernelHandshake {
 export class AgentHandshake {
   private state: 'challenge' | 'welcome' | 'done' = 'challenge';
   private readonly nonceA = crypto.randomBytes(NONCE_BYTES);
-  private nonceK = Buffer.alloc(0);
+  private nonceK: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly token: AttachToken,

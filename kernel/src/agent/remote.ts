@@ -1,0 +1,138 @@
+// The remote agent's entry point inside a target process: `attach(token)` (a `set_trace`-style
+// call) or `autoAttachFromEnv()` (used by `node --import tskernel/agent` / `--require`, reading
+// TSKERNEL_ATTACH_TOKEN). It starts remoteWorker.ts, which dials the notebook over TLS; this
+// thread only forwards stdout/stderr to the worker, at a bounded rate. Nothing here throws into
+// the host program: failures are reported on stderr and the program keeps running.
+
+import * as path from 'node:path';
+import { isMainThread, Worker } from 'node:worker_threads';
+import type { AgentToMain, MainToAgent, RemoteWorkerData } from './remoteProtocol';
+
+export const TOKEN_ENV = 'TSKERNEL_ATTACH_TOKEN';
+/** Output forwarded to the notebook per second; the rest still reaches the real stdout/stderr. */
+const OUTPUT_BYTES_PER_SECOND = 128 * 1024;
+const MAX_CHUNK_CHARS = 16 * 1024;
+
+export interface AttachOptions {
+  /** Forward this process's stdout/stderr to the notebook (default true). */
+  forwardOutput?: boolean;
+  /** Extra path prefixes of host code to hide from stacks. */
+  hiddenPaths?: string[];
+}
+
+export interface AgentHandle {
+  /** Resolves with the reason once the link is gone (the debugger is already disabled then). */
+  readonly closed: Promise<string>;
+  detach(): void;
+}
+
+let current: AgentHandle | undefined;
+
+type WriteFn = typeof process.stdout.write;
+
+/** Wraps stdout/stderr writes; returns the undo function. */
+function hookOutput(forward: (stream: 'stdout' | 'stderr', text: string) => void): () => void {
+  const undo: (() => void)[] = [];
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    const original = stream.write;
+    const hooked = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      try {
+        if (typeof chunk === 'string') forward(name, chunk);
+        else if (chunk instanceof Uint8Array) forward(name, Buffer.from(chunk).toString('utf8'));
+      } catch {
+        /* never break the host's output */
+      }
+      return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as WriteFn;
+    stream.write = hooked;
+    undo.push(() => {
+      if (stream.write === hooked) stream.write = original;
+    });
+  }
+  return () => undo.forEach((u) => u());
+}
+
+function rateLimited(post: (m: MainToAgent) => void): (stream: 'stdout' | 'stderr', text: string) => void {
+  let windowStart = Date.now();
+  let used = 0;
+  let dropped = 0;
+  return (stream, text) => {
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      if (dropped) post({ type: 'output', stream: 'stderr', text: `[tskernel agent: ${dropped} bytes of output not forwarded (rate limit)]\n` });
+      windowStart = now;
+      used = 0;
+      dropped = 0;
+    }
+    const slice = text.length > MAX_CHUNK_CHARS ? text.slice(0, MAX_CHUNK_CHARS) : text;
+    dropped += text.length - slice.length;
+    if (used + slice.length > OUTPUT_BYTES_PER_SECOND) {
+      dropped += slice.length;
+      return;
+    }
+    used += slice.length;
+    post({ type: 'output', stream, text: slice });
+  };
+}
+
+/** Connects this process to the notebook that printed `token`. Rejects with a readable reason. */
+export function attach(token: string, options: AttachOptions = {}): Promise<AgentHandle> {
+  if (current) return Promise.reject(new Error('this process is already attached to a notebook'));
+  const data: RemoteWorkerData = {
+    token,
+    hiddenPaths: [path.resolve(__dirname, '..') + path.sep, ...(options.hiddenPaths ?? [])],
+    info: { pid: process.pid, node: process.version, title: path.basename(process.argv[1] ?? process.argv0), argv: process.argv.slice(1, 9) },
+  };
+  // execArgv: [] so a worker never re-runs `--import tskernel/agent`; env without the token.
+  const env = { ...process.env };
+  delete env[TOKEN_ENV];
+  const worker = new Worker(path.join(__dirname, 'remoteWorker.js'), { workerData: data, execArgv: [], env, stdout: false, stderr: false });
+  worker.unref(); // the agent never keeps the target alive by itself
+  let unhook = (): void => undefined;
+  let resolveClosed: (reason: string) => void = () => undefined;
+  const closed = new Promise<string>((r) => (resolveClosed = r));
+  const handle: AgentHandle = { closed, detach: () => worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
+  current = handle;
+  const end = (reason: string): void => {
+    unhook();
+    if (current === handle) current = undefined;
+    resolveClosed(reason);
+  };
+  return new Promise<AgentHandle>((resolve, reject) => {
+    worker.on('message', (m: AgentToMain) => {
+      if (m.type === 'linked') {
+        if (options.forwardOutput !== false) unhook = hookOutput(rateLimited((msg) => worker.postMessage(msg)));
+        resolve(handle);
+      } else if (m.type === 'failed') {
+        end(m.reason);
+        reject(new Error(m.reason));
+      } else if (m.type === 'closed') {
+        end(m.reason);
+      }
+    });
+    worker.on('error', (e) => {
+      end(`agent worker failed: ${e.message}`);
+      reject(e);
+    });
+    worker.on('exit', () => {
+      end('agent worker exited');
+      reject(new Error('agent worker exited before linking'));
+    });
+  });
+}
+
+/** `--import`/`--require` entry: attach if TSKERNEL_ATTACH_TOKEN is set, report on stderr, never throw. */
+export function autoAttachFromEnv(): void {
+  if (!isMainThread) return;
+  const token = process.env[TOKEN_ENV];
+  if (!token) return;
+  delete process.env[TOKEN_ENV]; // single-use: child processes must not retry it
+  attach(token).then(
+    (h) => {
+      process.stderr.write('[tskernel agent] attached to the notebook\n');
+      h.closed.then((reason) => process.stderr.write(`[tskernel agent] detached: ${reason}\n`));
+    },
+    (e: Error) => process.stderr.write(`[tskernel agent] attach failed: ${e.message} (the program continues without the debugger)\n`),
+  );
+}

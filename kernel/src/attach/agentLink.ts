@@ -1,0 +1,192 @@
+// Kernel side of an authenticated agent link: an ITransport (targets/transport.ts) over the TLS
+// socket, so CdpClient drives a remote agent exactly like the runner's pipe. Everything from the
+// target is untrusted: frames are size-capped, messages shape-checked, inbound bytes throttled
+// (the socket is paused, so TCP pushes back on a flooding target) and forwarded output is
+// rate-limited and cleaned. A protocol violation drops the link with a reason; the agent then
+// removes its breakpoints and resumes the target.
+
+import type * as tls from 'node:tls';
+import { encodeFrame, FrameDecoder } from '../agent/framing';
+import { logger } from '../common/log';
+import type { ITransport } from '../targets/transport';
+import { cleanText } from './handshake';
+
+const log = logger('targets');
+
+export interface AgentLinkLimits {
+  /** Largest frame accepted from the target. */
+  maxFrameBytes: number;
+  /** Inbound bytes per second before the socket is paused until the next second. */
+  maxInboundBytesPerSecond: number;
+  /** Forwarded stdout/stderr bytes per second; the excess is dropped and counted. */
+  maxOutputBytesPerSecond: number;
+  /** Messages that are neither CDP replies nor events, tolerated before the link is dropped. */
+  maxInvalidMessages: number;
+}
+
+export const DEFAULT_LINK_LIMITS: AgentLinkLimits = {
+  maxFrameBytes: 64 * 1024 * 1024,
+  maxInboundBytesPerSecond: 64 * 1024 * 1024,
+  maxOutputBytesPerSecond: 256 * 1024,
+  maxInvalidMessages: 100,
+};
+
+export interface TargetOutput {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export class AgentLink implements ITransport {
+  private readonly messageListeners: ((m: unknown) => void)[] = [];
+  private readonly closeListeners: (() => void)[] = [];
+  private readonly outputListeners: ((o: TargetOutput) => void)[] = [];
+  private readonly decoder: FrameDecoder;
+  private closed = false;
+  private reason: string | undefined;
+  private invalid = 0;
+  private windowStart = Date.now();
+  private inboundInWindow = 0;
+  private outputInWindow = 0;
+  private droppedOutputBytes = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: tls.TLSSocket,
+    readonly limits: AgentLinkLimits = DEFAULT_LINK_LIMITS,
+  ) {
+    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => this.markClosed(this.reason ?? 'the target closed the link'));
+    socket.on('error', (e) => this.markClosed(`link error: ${e.message}`));
+    socket.resume();
+  }
+
+  /** Why the link closed (undefined while open). */
+  get closeReason(): string | undefined {
+    return this.closed ? this.reason : undefined;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Output bytes dropped by the rate limit so far. */
+  get droppedOutput(): number {
+    return this.droppedOutputBytes;
+  }
+
+  send(message: object): void {
+    if (!this.closed) this.socket.write(encodeFrame(message));
+  }
+
+  onMessage(listener: (message: unknown) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onOutput(listener: (output: TargetOutput) => void): void {
+    this.outputListeners.push(listener);
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  close(reason = 'detached by the notebook'): void {
+    if (!this.reason) this.reason = reason;
+    this.socket.destroy();
+    this.markClosed(reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.rollWindow();
+    this.inboundInWindow += chunk.length;
+    let messages: unknown[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (e) {
+      return this.drop(`the target sent a bad frame (${(e as Error).message})`);
+    }
+    for (const m of messages) {
+      if (this.closed) return;
+      this.dispatch(m);
+    }
+    if (this.inboundInWindow > this.limits.maxInboundBytesPerSecond && !this.resumeTimer) {
+      // Backpressure instead of buffering: stop reading until the window rolls over.
+      this.socket.pause();
+      const wait = Math.max(1, this.windowStart + 1000 - Date.now());
+      this.resumeTimer = setTimeout(() => {
+        this.resumeTimer = undefined;
+        if (!this.closed) this.socket.resume();
+      }, wait);
+      this.resumeTimer.unref();
+    }
+  }
+
+  private dispatch(m: unknown): void {
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return this.countInvalid('not an object');
+    const msg = m as { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
+    if (msg.id !== undefined) {
+      if (typeof msg.id !== 'number' || !Number.isSafeInteger(msg.id)) return this.countInvalid('non-numeric id');
+      if (msg.error !== undefined && (typeof msg.error !== 'object' || msg.error === null)) return this.countInvalid('bad error');
+    } else if (typeof msg.method !== 'string' || msg.method.length > 128) {
+      return this.countInvalid('neither a reply nor an event');
+    } else if (msg.method === 'Agent.output') {
+      return this.forwardOutput(msg.params);
+    }
+    for (const l of this.messageListeners) {
+      try {
+        l(m);
+      } catch (e) {
+        log.error('agent link listener threw', e);
+      }
+    }
+  }
+
+  private forwardOutput(params: unknown): void {
+    const p = (typeof params === 'object' && params !== null ? params : {}) as { stream?: unknown; text?: unknown };
+    if ((p.stream !== 'stdout' && p.stream !== 'stderr') || typeof p.text !== 'string') return this.countInvalid('bad Agent.output');
+    const budget = this.limits.maxOutputBytesPerSecond - this.outputInWindow;
+    const bytes = Buffer.byteLength(p.text, 'utf8');
+    if (budget <= 0) {
+      this.droppedOutputBytes += bytes;
+      return;
+    }
+    const text = bytes > budget ? p.text.slice(0, budget) : p.text;
+    this.outputInWindow += Buffer.byteLength(text, 'utf8');
+    if (text.length < p.text.length) this.droppedOutputBytes += bytes - Buffer.byteLength(text, 'utf8');
+    // Keep newlines and tabs; replace other control characters (no terminal escapes from the target).
+    const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+    for (const l of this.outputListeners) l({ stream: p.stream, text: clean });
+  }
+
+  private countInvalid(what: string): void {
+    this.invalid++;
+    if (this.invalid > this.limits.maxInvalidMessages) this.drop(`the target sent ${this.invalid} invalid messages (last: ${what})`);
+  }
+
+  private rollWindow(): void {
+    const now = Date.now();
+    if (now - this.windowStart < 1000) return;
+    if (this.droppedOutputBytes && this.outputInWindow >= this.limits.maxOutputBytesPerSecond) {
+      log.warn(`target output over ${this.limits.maxOutputBytesPerSecond} B/s: ${this.droppedOutputBytes} bytes dropped so far`);
+    }
+    this.windowStart = now;
+    this.inboundInWindow = 0;
+    this.outputInWindow = 0;
+  }
+
+  private drop(reason: string): void {
+    log.warn(`dropping agent link: ${reason}`);
+    this.close(cleanText(reason, 300));
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.reason) this.reason = reason;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    for (const l of this.closeListeners.splice(0)) l();
+  }
+}

@@ -1,0 +1,170 @@
+// Attach by pid (same host): open the target's inspector briefly (SIGUSR1 on POSIX,
+// process._debugProcess on Windows), connect over loopback, check it is the right process,
+// `Runtime.evaluate` a require of the remote agent with a fresh single-use token, wait for the
+// agent to dial back into the attach listener, then close the inspector port again
+// (`inspector.close()` in the target, after our WebSocket is gone) and continue over the agent
+// link. The exposure is that window only. Every way this can fail ends in a readable reason.
+
+import * as path from 'node:path';
+import { CdpClient } from '../targets/cdpClient';
+import { looksLikeNode, listeningPorts } from './discovery';
+import { connectInspector, listInspectorTargets, type InspectorConnection } from './inspectorWebSocket';
+import type { AttachedAgent, AttachListener } from './listener';
+
+/** The compiled agent next to this file's package: kernel/dist/agent/remote.js (from src/ or dist/). */
+export const DEFAULT_AGENT_PATH = path.resolve(__dirname, '..', '..', 'dist', 'agent', 'remote.js');
+const POLL_MS = 50;
+
+export interface AttachByPidOptions {
+  listener: AttachListener;
+  pid: number;
+  /** Inspector ports to try besides those /proc shows for the pid (default [9229], Node's --inspect-port default). */
+  ports?: number[];
+  /** Absolute path of remote.js as the target sees it. */
+  agentPath?: string;
+  timeoutMs?: number;
+}
+
+export interface AttachByPidResult {
+  agent: AttachedAgent;
+  inspectorPort: number;
+  /** The inspector was already open (e.g. --inspect): we leave it open. */
+  inspectorWasOpen: boolean;
+  /** We opened it and it is closed again (connection refused). */
+  inspectorClosed: boolean;
+  elapsedMs: number;
+}
+
+export class AttachByPidError extends Error {
+  constructor(pid: number, reason: string) {
+    super(`cannot attach to pid ${pid}: ${reason}`);
+    this.name = 'AttachByPidError';
+  }
+}
+
+function checkProcess(pid: number): void {
+  if (!Number.isInteger(pid) || pid <= 0) throw new AttachByPidError(pid, 'not a valid pid');
+  if (pid === process.pid) throw new AttachByPidError(pid, 'that is the kernel itself');
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AttachByPidError(pid, code === 'EPERM' ? 'it belongs to another user (no permission to signal it)' : 'no such process');
+  }
+  // SIGUSR1's default action terminates a non-Node process: refuse unless we know it is Node.
+  if (process.platform === 'linux' && looksLikeNode(pid) === false) {
+    throw new AttachByPidError(pid, 'it is not a Node.js process (sending SIGUSR1 could terminate it)');
+  }
+}
+
+async function findInspectorPort(pid: number, candidates: number[]): Promise<number | undefined> {
+  const own = listeningPorts(pid);
+  // With /proc we know exactly which ports belong to the pid; otherwise try the candidates and verify the pid later.
+  const ports = own ? own : candidates;
+  for (const port of ports) {
+    try {
+      if ((await listInspectorTargets('127.0.0.1', port, 500)).length > 0) return port;
+    } catch {
+      /* not an inspector */
+    }
+  }
+  return undefined;
+}
+
+async function waitFor<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() >= deadline) throw new Error(what);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+function openInspector(pid: number): void {
+  if (process.platform === 'win32') {
+    (process as unknown as { _debugProcess(pid: number): void })._debugProcess(pid);
+  } else {
+    process.kill(pid, 'SIGUSR1');
+  }
+}
+
+async function evaluate(cdp: CdpClient, expression: string): Promise<string> {
+  const r = await cdp.send('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true });
+  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text);
+  return String(r.result.value);
+}
+
+export async function attachByPid(options: AttachByPidOptions): Promise<AttachByPidResult> {
+  const { pid, listener } = options;
+  const started = Date.now();
+  const deadline = started + (options.timeoutMs ?? 10_000);
+  const candidates = options.ports ?? [9229];
+  checkProcess(pid);
+
+  const already = await findInspectorPort(pid, candidates);
+  const wasOpen = already !== undefined;
+  let port: number;
+  if (already !== undefined) port = already;
+  else {
+    try {
+      openInspector(pid);
+    } catch (e) {
+      throw new AttachByPidError(pid, `could not signal it: ${(e as Error).message}`);
+    }
+    port = await waitFor('', deadline, () => findInspectorPort(pid, candidates)).catch(() => {
+      throw new AttachByPidError(
+        pid,
+        'its inspector did not open: the process may handle SIGUSR1 itself, run with --disable-sigusr1 or a permission model, ' +
+          `or its inspector port (${candidates.join(', ')}) is taken by another process`,
+      );
+    });
+  }
+
+  let conn: InspectorConnection;
+  try {
+    conn = await connectInspector({ port, timeoutMs: Math.max(500, deadline - Date.now()) });
+  } catch (e) {
+    throw new AttachByPidError(pid, (e as Error).message);
+  }
+  const cdp = new CdpClient(conn.transport);
+  const closeOurInspector = async (): Promise<boolean> => {
+    if (wasOpen) {
+      await conn.transport.closedFully();
+      return false;
+    }
+    // inspector.close() blocks until connections end, so schedule it and disconnect first.
+    await evaluate(cdp, `(function (r) { setTimeout(function () { (process.getBuiltinModule ? process.getBuiltinModule('inspector') : r('inspector')).close(); }, 0); return 'ok'; })(require)`).catch(() => '');
+    await conn.transport.closedFully();
+    return waitFor('', deadline + 5000, () =>
+      listInspectorTargets('127.0.0.1', port, 500).then(
+        () => undefined,
+        (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? true : undefined),
+      ),
+    ).catch(() => false);
+  };
+
+  let agent: AttachedAgent;
+  try {
+    const actualPid = Number(await evaluate(cdp, 'process.pid'));
+    if (actualPid !== pid) {
+      await conn.transport.closedFully();
+      throw new AttachByPidError(pid, `the inspector on port ${port} belongs to pid ${actualPid}; pass its inspector port explicitly`);
+    }
+    const agentPath = options.agentPath ?? DEFAULT_AGENT_PATH;
+    const { token, id } = listener.issueToken(60_000);
+    await evaluate(
+      cdp,
+      `(function (r) { var w = function (m) { process.stderr.write('[tskernel agent] ' + m + '\\n'); };` +
+        ` r(${JSON.stringify(agentPath)}).attach(${JSON.stringify(token)}).then(function (h) { w('attached to the notebook (by pid)');` +
+        ` h.closed.then(function (why) { w('detached: ' + why); }); }, function (e) { w('attach failed: ' + e.message); }); return 'started'; })(require)`,
+    ).catch((e: Error) => {
+      throw new Error(`the target could not load the agent from ${agentPath} (another filesystem, container or user?): ${e.message}`);
+    });
+    agent = await listener.waitForAgent(id, Math.max(1000, deadline - Date.now()));
+  } catch (e) {
+    await closeOurInspector();
+    throw e instanceof AttachByPidError ? e : new AttachByPidError(pid, (e as Error).message);
+  }
+  const inspectorClosed = await closeOurInspector();
+  return { agent, inspectorPort: port, inspectorWasOpen: wasOpen, inspectorClosed, elapsedMs: Date.now() - started };
+}

@@ -1,0 +1,64 @@
+// An attached process as a debug target (ITarget): a CdpClient over an agent link (dial-back or
+// injected by pid) or over an inspector WebSocket (by port). The DAP adapter gives it a thread id
+// above 1; after that it is driven exactly like the notebook's runner.
+
+import type { AgentHello } from '../agent/protocol';
+import { CdpClient } from '../targets/cdpClient';
+import type { ITarget } from '../targets/target';
+import type { ITransport } from '../targets/transport';
+
+const HELLO_GRACE_MS = 2000;
+
+export interface RemoteTargetOptions {
+  threadId: number;
+  name: string;
+  pid?: number;
+  /** Agent links announce themselves with Agent.hello; a plain inspector never does. */
+  expectHello: boolean;
+}
+
+export class RemoteTarget implements ITarget {
+  readonly threadId: number;
+  readonly name: string;
+  readonly pid?: number;
+  readonly cdp: CdpClient;
+  private hidden: string[] = [];
+  private readonly helloSeen: Promise<void>;
+
+  constructor(transport: ITransport, options: RemoteTargetOptions) {
+    this.threadId = options.threadId;
+    this.name = options.name;
+    this.pid = options.pid;
+    this.cdp = new CdpClient(transport);
+    this.helloSeen = !options.expectHello
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.cdp.onAny((method, params) => {
+            if (method !== 'Agent.hello') return;
+            const p = params as Partial<AgentHello['params']> | undefined;
+            // Untrusted: keep only a few short absolute path strings.
+            if (Array.isArray(p?.hiddenPaths)) {
+              this.hidden = p.hiddenPaths.filter((x): x is string => typeof x === 'string' && x.length < 1024 && /^(\/|[A-Za-z]:\\)/.test(x)).slice(0, 16);
+            }
+            resolve();
+          });
+          this.cdp.onClose(resolve);
+        });
+  }
+
+  hiddenPaths(): readonly string[] {
+    return this.hidden;
+  }
+
+  ready(): Promise<void> {
+    return Promise.race([this.helloSeen, new Promise<void>((r) => setTimeout(r, HELLO_GRACE_MS).unref())]);
+  }
+
+  onClose(listener: () => void): void {
+    this.cdp.onClose(listener);
+  }
+
+  close(): void {
+    this.cdp.close();
+  }
+}
