@@ -18,6 +18,7 @@ import { WireServer } from '../wire/server';
 import { createOutputSink } from './outputSink';
 import { createLanguageFeatures } from './languageFeatures';
 import { attachDebugger } from './debuggerWiring';
+import { registerAttachMagics } from './attachMagics';
 
 const log = logger('core');
 
@@ -76,5 +77,6 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   });
   // Created now, started on first use (execution, completion, hover).
   lang = createLanguageFeatures(opts.language, cwd, runtime);
+  registerAttachMagics(magics, () => core.debugger);
   core.debugger = attachDebugger({ language: opts.language, cells, core, runtime, onRunner: (l) => runnerListeners.push(l) });
 }

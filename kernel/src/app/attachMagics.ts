@@ -1,0 +1,119 @@
+// Magics for attaching the notebook's debugger to running Node processes from any Jupyter
+// client (no extension needed): %listen, %attach, %targets, %detach. Each one is a custom DAP
+// request to the debugger (the same ones the JupyterLab attach panel sends), so both paths
+// share one implementation.
+
+import type { Magics } from '../core/magics';
+import { MagicError } from '../core/magics';
+import type { IDebugger } from '../debugger/api';
+
+type Body = Record<string, unknown>;
+
+async function ask(dbg: IDebugger | undefined, command: string, args: Body): Promise<Body> {
+  if (!dbg) throw new MagicError('the debugger is not available in this kernel');
+  const r = await dbg.handleRequest({ seq: 0, type: 'request', command, arguments: args });
+  if (!r.success) throw new MagicError(r.message ?? `${command} failed`);
+  return (r.body ?? {}) as Body;
+}
+
+function hostPort(text: string): { host?: string; port: number } | undefined {
+  const m = /^(?:\[?([^\]\s]+?)\]?:)?(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  return { host: m[1], port: Number(m[2]) };
+}
+
+function describe(t: Body): string {
+  return `thread ${String(t.threadId)}: ${String(t.name)} (via ${String(t.via)})`;
+}
+
+export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | undefined): void {
+  magics.register('listen', '[host:port] [--allow-remote] [--stop]: accept agents dialing back; prints the command to run on the target', async (args, ctx) => {
+    const words = args.split(/\s+/).filter(Boolean);
+    const a: Body = {};
+    if (words.includes('--stop')) a.stop = true;
+    if (words.includes('--allow-remote')) a.allowNonLoopback = true;
+    const addr = words.find((w) => !w.startsWith('--'));
+    if (addr) {
+      const hp = hostPort(addr);
+      if (!hp) throw new MagicError(`%listen takes host:port or port (got "${addr}")`);
+      if (hp.host) a.host = hp.host;
+      a.port = hp.port;
+    }
+    const b = await ask(dbg(), 'listen', a);
+    if (!b.listening) {
+      ctx.print('The attach listener is closed; its tokens are revoked.\n');
+      return;
+    }
+    const cmds = (b.commands ?? {}) as Record<string, string>;
+    const lines = [`Listening for agents on ${String(b.host)}:${String(b.port)} (TLS 1.3, certificate ${String(b.fingerprint).slice(0, 16)}…).`, 'Start the Node process to debug with:', '', `  ${cmds.import ?? `TSKERNEL_ATTACH_TOKEN=${String(b.token)} node --import tskernel/agent app.js`}`, ''];
+    if (cmds.require) lines.push('or, with CommonJS preloading:', '', `  ${cmds.require}`, '');
+    if (cmds.api) lines.push('or from inside the process:', '', `  ${cmds.api}`, '');
+    lines.push(`The token is single-use and expires at ${String(b.expiresAt)}. Then run %attach to attach the waiting agent.`);
+    ctx.print(lines.join('\n') + '\n');
+  });
+
+  magics.register('attach', 'PORT | HOST:PORT [--allow-remote] | --pid PID | --agent ID: attach the debugger to a running Node process', async (args, ctx) => {
+    const words = args.split(/\s+/).filter(Boolean);
+    const flag = (name: string): string | undefined => {
+      const i = words.indexOf(name);
+      return i >= 0 ? words[i + 1] : undefined;
+    };
+    let request: Body;
+    if (flag('--pid') !== undefined) {
+      const pid = Number(flag('--pid'));
+      if (!Number.isInteger(pid) || pid <= 0) throw new MagicError('%attach --pid takes a process id');
+      request = { pid };
+    } else if (flag('--agent') !== undefined) {
+      request = { agentId: flag('--agent') };
+    } else {
+      const addr = words.find((w) => !w.startsWith('--'));
+      if (!addr) {
+        // No target named: attach every agent that is waiting in the listener.
+        const list = await ask(dbg(), 'listTargets', { scanProcesses: false, ports: [] });
+        const agents = (list.agents ?? []) as Body[];
+        if (!agents.length) throw new MagicError('nothing to attach: give a port, host:port, --pid PID, or start an agent after %listen');
+        for (const agent of agents) {
+          const b = await ask(dbg(), 'attachTarget', { agentId: agent.id });
+          ctx.print(`Attached ${describe(b.target as Body)}\n`);
+        }
+        return;
+      }
+      const hp = hostPort(addr);
+      if (!hp) throw new MagicError(`%attach takes PORT, HOST:PORT, --pid PID or --agent ID (got "${addr}")`);
+      request = { port: hp.port, ...(hp.host ? { host: hp.host } : {}), ...(words.includes('--allow-remote') ? { allowNonLoopback: true } : {}) };
+    }
+    const b = await ask(dbg(), 'attachTarget', request);
+    if (b.warning) ctx.print(`Warning: ${String(b.warning)}\n`);
+    ctx.print(`Attached ${describe(b.target as Body)}. Set breakpoints in its files from the debugger panel (Kernel Sources).\n`);
+  });
+
+  magics.register('targets', 'list attached processes, waiting agents and local inspectors', async (_args, ctx) => {
+    const b = await ask(dbg(), 'listTargets', {});
+    const out: string[] = ['Attached:'];
+    const attached = (b.attached ?? []) as Body[];
+    out.push(...(attached.length ? attached.map((t) => `  ${describe(t)}`) : ['  (none)']));
+    const agents = (b.agents ?? []) as Body[];
+    if (agents.length) out.push('Waiting agents (%attach --agent ID):', ...agents.map((a) => `  ${String(a.id)}  ${String(a.name ?? a.title ?? '')}`));
+    const inspectors = (b.inspectors ?? []) as Body[];
+    if (inspectors.length) out.push('Local inspectors (%attach PORT):', ...inspectors.map((i) => `  ${String(i.host)}:${String(i.port)}`));
+    const processes = (b.processes ?? []) as Body[];
+    if (processes.length) out.push('Node processes (%attach --pid PID):', ...processes.map((p) => `  ${String(p.pid)}  ${String(p.command)}`));
+    ctx.print(out.join('\n') + '\n');
+  });
+
+  magics.register('detach', '[THREAD_ID | all]: detach from attached processes (they keep running)', async (args, ctx) => {
+    const what = args.trim() || 'all';
+    const list = await ask(dbg(), 'listTargets', { scanProcesses: false, ports: [] });
+    const attached = (list.attached ?? []) as Body[];
+    const ids = what === 'all' ? attached.map((t) => Number(t.threadId)) : [Number(what)];
+    if (ids.some((i) => !Number.isInteger(i))) throw new MagicError('%detach takes a thread id or "all"');
+    if (!ids.length) {
+      ctx.print('Nothing attached.\n');
+      return;
+    }
+    for (const threadId of ids) {
+      await ask(dbg(), 'detachTarget', { threadId });
+      ctx.print(`Detached thread ${threadId}; the process keeps running.\n`);
+    }
+  });
+}
