@@ -47,6 +47,8 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   const shutdown = async (): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
+    // Whatever happens below, the kernel is gone within a second.
+    setTimeout(() => process.exit(0), 1000).unref();
     await Promise.allSettled([runtime.dispose(), lang?.dispose(), core.debugger?.dispose()]);
     await server.close();
     process.exit(0);

@@ -161,6 +161,7 @@ export class Executor {
     lang?.addCell(code, count);
 
     // 4. Run (once the debugger has placed breakpoints for this cell, if it is attached).
+    await runtime.whenReady(); // a restarted runner first, so the debugger can attach to it
     await this.d.debuggerReady?.();
     const done = await runtime.execute({
       id,

@@ -18,6 +18,9 @@ const log = logger('dap');
 /** If a client waits for `initialized` before attaching, send it anyway after this delay. */
 const INITIALIZED_FALLBACK_MS = 300;
 
+/** Time for the runner's SIGINT watchdog thread to arm V8's termination before we resume. */
+const SIGINT_SETTLE_MS = 30;
+
 export class DebugAdapter implements IDebugger {
   private seq = 1;
   private readonly session: DebugSession;
@@ -83,6 +86,9 @@ export class DebugAdapter implements IDebugger {
     if (thread.id === 1 && pid) {
       try {
         process.kill(pid, 'SIGINT');
+        // The watchdog thread must see the signal before the main thread runs again; on a
+        // loaded machine its wake-up can lag behind our resume round trip.
+        await new Promise((r) => setTimeout(r, SIGINT_SETTLE_MS));
       } catch {
         /* the runner is gone: nothing to resume either */
       }

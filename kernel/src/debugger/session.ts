@@ -13,6 +13,15 @@ import { Thread } from './thread';
 
 const log = logger('dap');
 
+/** How long a cell waits for a restarted runner's link before running without breakpoints. */
+const RUNNER_RELINK_MS = 10000;
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 export class DebugSession {
   readonly model = new BreakpointModel();
   /** initialize/attach happened and no disconnect since. */
@@ -23,6 +32,8 @@ export class DebugSession {
   /** Target work in flight that a cell run should wait for (re-attaches, breakpoint re-placement). */
   private inFlight = new Set<Promise<void>>();
   private readonly stopListening: () => void;
+  /** Set while thread 1's runner is dead and its replacement has not linked up yet. */
+  private runnerGone: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     readonly cells: CellFiles,
@@ -63,13 +74,28 @@ export class DebugSession {
     });
     this.threads.set(target.threadId, thread);
     target.onClose(() => {
-      if (this.threads.get(target.threadId) === thread && target.threadId !== 1) this.threads.delete(target.threadId);
+      if (this.threads.get(target.threadId) !== thread) return;
+      if (target.threadId !== 1) this.threads.delete(target.threadId);
+      else this.runnerGone ??= deferred();
     });
     if (this.started) this.track(thread.attach());
+    if (target.threadId === 1 && this.runnerGone) {
+      this.runnerGone.resolve();
+      this.runnerGone = undefined;
+    }
   }
 
-  /** Resolves when no target work is in flight. */
+  /**
+   * Resolves when no target work is in flight. After the runner died, a cell must not run on
+   * the fresh runner before it is attached with the breakpoints: wait (bounded) for its link.
+   */
   async ready(): Promise<void> {
+    const gone = this.runnerGone;
+    if (this.started && gone) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([gone.promise, new Promise<void>((r) => (timer = setTimeout(r, RUNNER_RELINK_MS)))]);
+      clearTimeout(timer);
+    }
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 

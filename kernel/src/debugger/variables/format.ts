@@ -29,6 +29,11 @@ function clip(s: string, max = MAX_VALUE): string {
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
+/** A parameter list on one line: type stripping leaves runs of spaces where the types were. */
+function params(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/ ,/g, ',').trim();
+}
+
 /** First line of a function's source, e.g. `ƒ add(a, b)` / `class Foo`. */
 export function functionSignature(description: string | undefined, className?: string): string {
   const text = (description ?? '').trim();
@@ -36,11 +41,11 @@ export function functionSignature(description: string | undefined, className?: s
   if (className === 'Function' || className === 'AsyncFunction' || className === 'GeneratorFunction' || !className) {
     const head = text.split('\n')[0];
     const m = /^(async\s+)?function\s*\*?\s*([\w$]*)\s*\(([^)]*)\)/.exec(head);
-    if (m) return `ƒ ${m[1] ?? ''}${m[2]}(${m[3].trim()})`;
+    if (m) return `ƒ ${m[1] ?? ''}${m[2]}(${params(m[3])})`;
     const arrow = /^(async\s+)?(\([^)]*\)|[\w$]+)\s*=>/.exec(head);
     if (arrow) return `ƒ ${arrow[1] ?? ''}${arrow[2].startsWith('(') ? arrow[2] : `(${arrow[2]})`} =>`;
     const method = /^(async\s+)?\*?\s*([\w$]+)\s*\(([^)]*)\)/.exec(head);
-    if (method) return `ƒ ${method[1] ?? ''}${method[2]}(${method[3].trim()})`;
+    if (method) return `ƒ ${method[1] ?? ''}${method[2]}(${params(method[3])})`;
   }
   return clip(text.split('\n')[0], 200);
 }

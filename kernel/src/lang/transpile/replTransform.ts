@@ -8,7 +8,9 @@ import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import MagicString from 'magic-string';
 
-export const IMPORT_HELPER = '__tskernel_import__';
+import { IMPORT_HELPER } from './names';
+
+export { IMPORT_HELPER };
 
 export interface ReplOutput {
   code: string;

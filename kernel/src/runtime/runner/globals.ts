@@ -3,7 +3,7 @@
 // through CDP (Symbol.for('tskernel.runner')). Also answers which globals the user defined.
 
 import * as path from 'node:path';
-import { IMPORT_HELPER } from '../../lang/transpile/replTransform';
+import { IMPORT_HELPER } from '../../lang/transpile/names';
 import { comms } from './comms';
 import { display } from './display';
 import { mimeBundle, inspectPlain } from './format';

@@ -2,6 +2,7 @@
 // stream messages of the current cell, installs cell globals, starts the debugger agent worker,
 // and serves the kernel's orders (execute, completions, previews, comms).
 
+import * as path from 'node:path';
 import { startRunnerAgent } from '../../agent/runnerAgent';
 import { RUNNER_CDP_FD, RUNNER_CONTROL_FD, type ToRunner } from '../protocol';
 import { RunnerChannel } from './channel';
@@ -32,7 +33,23 @@ process.on('unhandledRejection', (reason) => {
 process.on('exit', () => channel.flushSync());
 
 installGlobals(process.cwd());
-startRunnerAgent(RUNNER_CDP_FD);
+// The runner's own dependencies are not user code: hide them from stacks, pauses and sources.
+startRunnerAgent(RUNNER_CDP_FD, { hiddenPaths: ownDependencyDirs() });
+
+function ownDependencyDirs(): string[] {
+  const dirs: string[] = [];
+  for (const name of ['amaro', 'import-meta-resolve']) {
+    try {
+      // Packages may not export package.json; their entry file's package folder is enough.
+      const entry = require.resolve(name);
+      const at = entry.lastIndexOf(`${path.sep}node_modules${path.sep}${name}${path.sep}`);
+      if (at >= 0) dirs.push(entry.slice(0, at + `${path.sep}node_modules${path.sep}${name}${path.sep}`.length));
+    } catch {
+      /* not resolvable from here: nothing to hide */
+    }
+  }
+  return dirs;
+}
 
 async function serve(order: ToRunner): Promise<void> {
   switch (order.type) {
