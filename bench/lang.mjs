@@ -1,6 +1,8 @@
 // Language-service benchmark: start-up (first completion, first type report), type-check latency
 // on a warm notebook (each cell checked, then added, as the kernel does), completion, hover and
-// is_complete latency, and the RSS the service adds. Uses the built kernel (npm run build first).
+// is_complete latency, the RSS the service adds, RSS growth over many small executed cells (each
+// checked, then added: superseded cells must leave the program) and the needsTypeCheck scan.
+// Uses the built kernel (npm run build first).
 // Prints a table and writes bench/results/lang.json.
 
 import { createRequire } from 'node:module';
@@ -11,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { LanguageService } = require(path.join(here, '..', 'kernel', 'dist', 'lang', 'service.js'));
+const { LanguageService, needsTypeCheck } = require(path.join(here, '..', 'kernel', 'dist', 'lang', 'service.js'));
 
 const CELLS = Number(process.env.LANG_BENCH_CELLS ?? 40);
 const ROUNDS = Number(process.env.LANG_BENCH_ROUNDS ?? 60);
+/** Small cells (`const v${i % 10} = ${i}`) checked and added for the RSS growth measurement. */
+const GROWTH_CELLS = Number(process.env.LANG_BENCH_GROWTH_CELLS ?? 10000);
 
 function notebookDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-langbench-'));
@@ -106,6 +110,32 @@ async function main() {
   global.gc?.();
   const rssAddedMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
   await ls.dispose();
+
+  // RSS growth over many small cells, as bench/core.mjs runs them through the kernel. The first
+  // tenth warms the heap to its steady size; growth is measured over the rest (scaled to the whole).
+  const growthLs = new LanguageService({ language: 'typescript', notebookDir: dir });
+  await growthLs.check('const warm = 1;');
+  const growthChecks = [];
+  const warmup = Math.floor(GROWTH_CELLS / 10);
+  let rssBefore = 0;
+  for (let i = 0; i < GROWTH_CELLS; i++) {
+    if (i === warmup) global.gc?.(), (rssBefore = process.memoryUsage().rss);
+    const code = `const v${i % 10} = ${i}`;
+    const t = performance.now();
+    await growthLs.check(code);
+    growthChecks.push(performance.now() - t);
+    growthLs.addCell(code, i + 1);
+  }
+  await growthLs.idle();
+  global.gc?.();
+  const growthMb = GROWTH_CELLS > warmup ? (((process.memoryUsage().rss - rssBefore) / 2 ** 20) * GROWTH_CELLS) / (GROWTH_CELLS - warmup) : 0;
+  await growthLs.dispose();
+
+  const scanCases = ['1 + 1', '"a" + 2', '// note', '%time', 'console.log(x)', 'const a = 1;\nconst b = a * 2;'];
+  const scanRuns = 20000;
+  let t = performance.now();
+  for (let i = 0; i < scanRuns; i++) needsTypeCheck(scanCases[i % scanCases.length]);
+  const needsTypeCheckUs = ((performance.now() - t) * 1000) / scanRuns;
   fs.rmSync(dir, { recursive: true, force: true });
 
   const result = {
@@ -119,7 +149,11 @@ async function main() {
     hoverMs: Object.fromEntries(Object.entries(stats(hovers)).map(([k, v]) => [k, ms(v)])),
     isCompleteMs: Object.fromEntries(Object.entries(stats(isCompletes)).map(([k, v]) => [k, ms(v)])),
     rssAddedMb: Number(rssAddedMb.toFixed(1)),
-    targets: { checkMs: 30, completionMedianMs: 20, hoverMedianMs: 20, firstCompletionMs: 1000 },
+    growthCells: GROWTH_CELLS,
+    rssGrowthMb: Number(growthMb.toFixed(1)),
+    growthCheckMs: Object.fromEntries(Object.entries(stats(growthChecks.length ? growthChecks : [0])).map(([k, v]) => [k, ms(v)])),
+    needsTypeCheckUs: Number(needsTypeCheckUs.toFixed(2)),
+    targets: { checkMs: 30, completionMedianMs: 20, hoverMedianMs: 20, firstCompletionMs: 1000, rssGrowthMb: 20 },
   };
   const rows = [
     ['first completion after start', `${result.firstCompletionMs} ms`, '≤ 1000 ms'],
@@ -130,6 +164,9 @@ async function main() {
     ['hover median / p95', `${result.hoverMs.median} / ${result.hoverMs.p95} ms`, '≤ 20 ms median'],
     ['is_complete median', `${result.isCompleteMs.median} ms`, ''],
     ['RSS added', `${result.rssAddedMb} MB`, 'report'],
+    [`RSS growth over ${GROWTH_CELLS} small cells (check + add)`, `${result.rssGrowthMb} MB`, '< 20 MB'],
+    ['  their check median / p95', `${result.growthCheckMs.median} / ${result.growthCheckMs.p95} ms`, ''],
+    ['needsTypeCheck scan', `${result.needsTypeCheckUs} µs`, ''],
   ];
   const w = rows.reduce((a, r) => Math.max(a, r[0].length), 0);
   const v = rows.reduce((a, r) => Math.max(a, r[1].length), 0);

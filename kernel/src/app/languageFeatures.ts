@@ -4,6 +4,7 @@
 
 import type { LanguageFeatures } from '../core/ports';
 import type * as Service from '../lang/service';
+import { needsTypeCheck } from '../lang/needsTypeCheck';
 import type { RuntimeClient } from '../runtime/client';
 
 /** Types of the globals the runner gives cells, so they type-check and complete. */
@@ -68,6 +69,9 @@ class LazyLanguageFeatures implements LanguageFeatures {
 
   warmUp(): void {
     void this.s;
+  }
+  needsCheck(code: string): boolean {
+    return needsTypeCheck(code);
   }
   isWarm(): boolean {
     return this.service?.isWarm ?? false;

@@ -142,7 +142,7 @@ export class Executor {
     // 3. Type check: strict blocks, warn runs beside the cell. The checker sees cells in the
     //    order they are added, so the cell is added right after its check is queued.
     const lang = this.d.lang;
-    const mode = this.d.language === 'typescript' && lang ? this.checkMode : 'off';
+    const mode = this.d.language === 'typescript' && lang && lang.needsCheck(code) ? this.checkMode : 'off';
     let report: Promise<Diagnostic[]> | undefined;
     if (mode !== 'off' && lang) {
       report = lang.check(code).catch((e: Error) => {

@@ -23,6 +23,8 @@ export interface LanguageFeatures {
   /** True once the checker has loaded the program and answers checks in milliseconds. */
   isWarm(): boolean;
   addCell(code: string, executionCount: number): void;
+  /** False when no type error is possible in the cell (literals only, comments): no check runs. */
+  needsCheck(code: string): boolean;
   check(code: string): Promise<Diagnostic[]>;
   complete(code: string, cursorPos: number): Promise<CompleteResult>;
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<{ found: boolean; data: Record<string, string> }>;

@@ -15,6 +15,7 @@ import type { CompletionItem, CompletionResult, IsCompleteResult, TsDiagnostic, 
 
 export type { CheckMode, TsDiagnostic } from './service/protocol';
 export { formatDiagnostics } from './formatDiagnostics';
+export { needsTypeCheck } from './needsTypeCheck';
 
 export interface LanguageServiceOptions {
   language: 'typescript' | 'javascript';

@@ -183,6 +183,19 @@ describe('LanguageService (TypeScript)', () => {
     expect((await ls.complete('// just a comment s.', 20)).matches).toEqual([]);
   });
 
+  it('stays correct while superseded and declaration-less cells leave the program', async () => {
+    for (let i = 0; i < 50; i++) await run(`const w${i % 5} = ${i};`);
+    await run('1 + 1');
+    await run('console.log(w1);');
+    expect(await ls.check('const n: number = w0 + w4;')).toEqual([]);
+    await run('const w2 = "now a string";');
+    expect((await ls.check('const k: number = w2;')).map((d) => d.code)).toEqual([2322]);
+    await run('declare global { var flagged: boolean }');
+    for (let i = 0; i < 5; i++) await run(`const w${i} = ${i};`);
+    expect(await ls.check('const f: boolean = flagged;\nconst g: number = w2;')).toEqual([]);
+    expect((await ls.complete('w', 1)).matches).toEqual(expect.arrayContaining(['w0', 'w4']));
+  });
+
   it('handles a huge cell', async () => {
     const big = Array.from({ length: 5000 }, (_, i) => `const v${i}: number = ${i};`).join('\n') + '\nconst bad: string = 1;';
     const diags = await ls.check(big);

@@ -3,13 +3,15 @@
 // "current" file (a new program reuses every unchanged file and resolution), then asks the
 // feature module. Start is staged: first a program with the ES libs and a small Node stand-in
 // (ready in a few hundred ms), then, one file per `stepStart()`, the real Node typings are
-// parsed and the full program replaces it.
+// parsed and the full program replaces it. Added cells are only queued (addCell is called for
+// every executed cell, also with type checking off): they are taken into the model when a request
+// needs the program, or in batches, so a burst of cells costs no compiler work.
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
-import { NotebookModel, RenderedCell } from './notebookModel';
+import { ImportScope, NotebookModel, RenderedCell } from './notebookModel';
 import { cellDiagnostics } from './diagnostics';
 import { completeAt } from './completions';
 import { inspectAt } from './quickInfo';
@@ -18,6 +20,9 @@ import { NODE_SHIM } from './nodeShim';
 import { Preparser } from './preparse';
 import type { CompletionResult, InspectResult, IsCompleteResult, TsDiagnostic, WorkerInit } from './protocol';
 
+/** Queued cells taken into the model at once without waiting for a request (bounds the queue). */
+const MAX_QUEUED_CELLS = 256;
+
 export class Engine {
   private readonly model: NotebookModel;
   private readonly host: NotebookHost;
@@ -25,6 +30,7 @@ export class Engine {
   private readonly options: ts.CompilerOptions;
   private readonly roots: string[] = [];
   private preparser: Preparser | undefined;
+  private readonly queued: Array<{ code: string; executionCount: number }> = [];
 
   constructor(init: WorkerInit) {
     const dir = path.resolve(init.notebookDir);
@@ -66,21 +72,27 @@ export class Engine {
     return false;
   }
 
+  /** Queues an executed cell; it becomes part of the program at the next request. */
   addCell(code: string, executionCount: number): void {
-    const file = this.model.add(code, executionCount);
-    this.host.setFile(file, this.model.textOf(file) ?? '');
-    this.host.setFile(this.model.scopeFile, this.model.scopeText());
-    if (/\bimport\b|\brequire\s*\(/.test(code)) this.host.retryFailedResolutions();
+    this.queued.push({ code, executionCount });
+    if (this.queued.length >= MAX_QUEUED_CELLS) this.takeQueued();
   }
 
-  /** Rebuilds the program now (after cells were added), so the next request only pays for its own cell. */
+  /** Live history cell files (for tests and diagnostics of the service itself). */
+  liveCells(): string[] {
+    this.takeQueued();
+    return this.model.historyFiles();
+  }
+
+  /** Takes in queued cells and rebuilds the program now. */
   refresh(): void {
+    this.takeQueued();
     this.ls.getProgram();
     this.host.resolutionsSettled();
   }
 
   check(code: string): TsDiagnostic[] {
-    const cell = this.sync(code);
+    const cell = this.sync(code, 'mentioned');
     return cellDiagnostics(this.ls, this.model.currentFile, cell, this.model.scriptKind);
   }
 
@@ -102,8 +114,23 @@ export class Engine {
     this.ls.dispose();
   }
 
-  private sync(code: string): RenderedCell {
-    const cell = this.model.renderCurrent(code);
+  /** Moves queued cells into the model and the host's virtual files (no program work). */
+  private takeQueued(): void {
+    if (this.queued.length === 0) return;
+    let imports = false;
+    for (const { code, executionCount } of this.queued.splice(0)) {
+      const { added, dropped } = this.model.add(code, executionCount);
+      if (added) this.host.setFile(added.fileName, added.text);
+      for (const file of dropped) this.host.deleteFile(file);
+      imports ||= /\bimport\b|\brequire\s*\(/.test(code);
+    }
+    this.host.setFile(this.model.scopeFile, this.model.scopeText());
+    if (imports) this.host.retryFailedResolutions();
+  }
+
+  private sync(code: string, scope: ImportScope = 'all'): RenderedCell {
+    this.takeQueued();
+    const cell = this.model.renderCurrent(code, scope);
     this.host.setFile(this.model.currentFile, cell.text);
     this.ls.getProgram();
     this.host.resolutionsSettled();

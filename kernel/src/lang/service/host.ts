@@ -1,6 +1,7 @@
 // The LanguageServiceHost over the notebook: virtual cell files from the NotebookModel, the kernel
 // globals' declarations (display, comms), the fallback @types/node, and everything else read from
-// disk (node_modules typings and libs are read once; local sources are re-read when their mtime
+// disk. The root files are fixed (declaration files and the current cell): history cells enter the
+// program only through imports, so added and dropped cells never change the root list (node_modules typings and libs are read once; local sources are re-read when their mtime
 // changes). Module specifiers naming cell files resolve directly; the rest go through
 // TypeScript's resolver with a shared cache.
 
@@ -42,6 +43,12 @@ export class NotebookHost implements ts.LanguageServiceHost {
     this.virtual.set(fileName, { text, version: (cur?.version ?? 0) + 1 });
   }
 
+  /** Forgets a virtual file (a cell dropped from the program) and its cached snapshot. */
+  deleteFile(fileName: string): void {
+    this.virtual.delete(fileName);
+    this.snapshots.delete(fileName);
+  }
+
   /** After a cell with imports ran (maybe after `npm install`): retry the user's failed resolutions. */
   retryFailedResolutions(): void {
     if (this.failedResolutions === 0) return;
@@ -51,7 +58,7 @@ export class NotebookHost implements ts.LanguageServiceHost {
   }
 
   getScriptFileNames = (): string[] => {
-    return [...this.extraRoots, ...this.model.historyFiles(), this.model.currentFile];
+    return [...this.extraRoots, this.model.currentFile];
   };
 
   getScriptVersion = (fileName: string): string => {

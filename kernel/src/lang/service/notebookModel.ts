@@ -1,22 +1,26 @@
 // How executed cells become a program. Every cell is a module file in the notebook directory
 // (`__tskernel_cell_<n>.ts`): a generated one-line prefix, then the cell's text (magic lines
-// blanked). The prefix (1) imports each name declared by an earlier cell from the latest cell that
-// declared it, unless this cell declares it itself, and (2) exports this cell's own top-level
-// names (export lists may name later declarations). An earlier `let`/`var` is imported under a
-// private alias and re-declared `declare var x: typeof alias`, so later cells may assign it (with
-// its type checked), as they can at run time. The cell being checked or completed is
-// `__tskernel_current.ts`, built the same way except that it imports every earlier name from one
-// aggregator module, `__tskernel_scope.ts` (re-exports from each name's latest definer): its
-// module specifiers then never change as the user types, so the compiler can reuse the whole
-// program structure for each keystroke. Cell positions move by the prefix length only;
-// re-declaring a name in a later cell makes that cell its definer (no "Cannot redeclare
-// block-scoped variable"); `import` and top-level `await` work as in any module; an unclosed
-// brace at the end of a cell cannot swallow the generated code.
+// blanked). The prefix (1) imports each name the cell mentions that an earlier cell declared, from
+// the latest cell that declared it, unless this cell declares it itself, and (2) exports this
+// cell's own top-level names (export lists may name later declarations). An earlier `let`/`var` is
+// imported under a private alias and re-declared `declare var x: typeof alias`, so later cells may
+// assign it (with its type checked), as they can at run time. The cell being checked or completed
+// is `__tskernel_current.ts`, built the same way except that it imports from one aggregator
+// module, `__tskernel_scope.ts` (re-exports from each name's latest definer, and imports the
+// pinned cells): its module specifiers never change, and the only root files are the current
+// file and fixed declaration files, so the compiler reuses the program structure for each
+// keystroke and each added cell. Cells no name leads to any more leave the program (cellGraph.ts).
+// Cell positions move by the prefix length only; re-declaring a name in a later cell makes that
+// cell its definer (no "Cannot redeclare block-scoped variable"); `import` and top-level `await`
+// work as in any module; an unclosed brace at the end of a cell cannot swallow the generated code.
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { blankMagics } from '../magics';
+import { CellFile, CellGraph } from './cellGraph';
 import { declaredNames, DeclaredNames } from './declaredNames';
+import { hasGlobalEffects } from './globalEffects';
+import { mentionedWords } from './mentioned';
 
 export interface Definer {
   /** Module specifier of the defining cell, relative to the notebook directory. */
@@ -25,6 +29,7 @@ export interface Definer {
   isConst: boolean;
   /** Declared only as `let`/`var`: re-declared as an assignable `var` in later cells. */
   isVariable: boolean;
+  cell: CellFile;
 }
 
 export interface RenderedCell {
@@ -34,9 +39,18 @@ export interface RenderedCell {
   text: string;
   /** Length of the generated prefix: compiler offset = cell offset + `offset`. */
   offset: number;
-  /** Names the suffix imports from earlier cells, with where they come from. */
+  /** Names the prefix imports from earlier cells, with where they come from. */
   imported: Map<string, Definer>;
 }
+
+/** What adding a cell changed: its file (undefined when it was dropped at once) and the dropped files. */
+export interface AddResult {
+  added: CellFile | undefined;
+  dropped: string[];
+}
+
+/** Which earlier names a cell imports: all (completion, inspection) or those it mentions (see importsOf). */
+export type ImportScope = 'all' | 'mentioned';
 
 const PREFIX = '__tskernel_';
 /** Alias prefix of re-declared earlier variables; completions hide these names. */
@@ -49,11 +63,9 @@ export class NotebookModel {
   /** Aggregator re-exporting every earlier cell's names from their latest definers. */
   readonly scopeFile: string;
   private readonly definers = new Map<string, Definer>();
-  private readonly files = new Map<string, string>();
-  private readonly labels = new Map<string, string>();
-  private readonly bySpecifier = new Map<string, string>();
+  private readonly graph = new CellGraph();
   private seq = 0;
-  private lastCurrent: { code: string; rendered: RenderedCell } | undefined;
+  private lastCurrent: { code: string; scope: ImportScope; rendered: RenderedCell } | undefined;
 
   constructor(
     readonly dir: string,
@@ -61,32 +73,39 @@ export class NotebookModel {
   ) {
     this.currentFile = path.join(dir, `${PREFIX}current${ext}`);
     this.scopeFile = path.join(dir, `${PREFIX}scope${ext}`);
-    this.bySpecifier.set(SCOPE_SPECIFIER, this.scopeFile);
   }
 
   /** Text of the aggregator module. */
   scopeText(): string {
     const bySource = new Map<string, string[]>();
-    for (const [name, def] of this.definers) bySource.set(def.specifier, [...(bySource.get(def.specifier) ?? []), name]);
-    return [...bySource].map(([spec, names]) => `export { ${names.join(', ')} } from '${spec}';\n`).join('');
+    for (const [name, def] of this.definers) {
+      const list = bySource.get(def.specifier);
+      if (list) list.push(name);
+      else bySource.set(def.specifier, [name]);
+    }
+    let text = '';
+    for (const [spec, names] of bySource) text += `export { ${names.join(', ')} } from '${spec}';\n`;
+    for (const cell of this.graph.pinned()) text += `import '${cell.specifier}';\n`;
+    return text;
   }
 
   get scriptKind(): ts.ScriptKind {
     return this.ext === '.ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   }
 
-  /** History cell files, oldest first. */
+  /** Live history cell files, oldest first. */
   historyFiles(): string[] {
-    return [...this.files.keys()];
+    return this.graph.files().map((c) => c.fileName);
   }
 
   textOf(fileName: string): string | undefined {
-    return this.files.get(fileName);
+    return this.graph.get(fileName)?.text;
   }
 
-  /** The virtual file a `./__tskernel_cell_<n>` specifier names, if any. */
+  /** The virtual file a `./__tskernel_cell_<n>` or the scope specifier names, if any. */
   resolveVirtual(specifier: string): string | undefined {
-    return specifier.startsWith(`./${PREFIX}`) ? this.bySpecifier.get(specifier) : undefined;
+    if (!specifier.startsWith(`./${PREFIX}`)) return undefined;
+    return specifier === SCOPE_SPECIFIER ? this.scopeFile : this.graph.bySpec(specifier)?.fileName;
   }
 
   isVirtual(fileName: string): boolean {
@@ -95,43 +114,83 @@ export class NotebookModel {
 
   /** `Cell [n]` for a history file, `this cell` for the current one. */
   labelOf(fileName: string): string | undefined {
-    return fileName === this.currentFile ? 'this cell' : this.labels.get(fileName);
+    return fileName === this.currentFile ? 'this cell' : this.graph.get(fileName)?.label;
   }
 
-  /** Adds an executed cell; its names now shadow earlier definitions. Returns its file name. */
-  add(code: string, executionCount: number): string {
+  /** Adds an executed cell; its names now shadow earlier definitions; superseded cells may drop out. */
+  add(code: string, executionCount: number): AddResult {
     const n = ++this.seq;
-    const specifier = `./${PREFIX}cell_${n}`;
-    const fileName = path.join(this.dir, `${PREFIX}cell_${n}${this.ext}`);
-    const rendered = this.render(code, true);
-    this.files.set(fileName, rendered.cell.text);
-    this.bySpecifier.set(specifier, fileName);
-    this.labels.set(fileName, `Cell [${executionCount}]`);
-    for (const name of rendered.names.names) {
-      this.definers.set(name, { specifier, fileName, isConst: rendered.names.consts.has(name), isVariable: rendered.names.variables.has(name) });
-    }
     this.lastCurrent = undefined;
-    return fileName;
+    const blanked = blankMagics(code);
+    const sf = this.parse(blanked);
+    const names = declaredNames(sf);
+    const pinned = hasGlobalEffects(sf);
+    if (names.names.length === 0 && !pinned) return { added: undefined, dropped: [] };
+    const specifier = `./${PREFIX}cell_${n}`;
+    const rendered = this.render(blanked, names, 'mentioned', true);
+    const deps = new Set<CellFile>();
+    for (const def of rendered.imported.values()) deps.add(def.cell);
+    const cell: CellFile = {
+      fileName: path.join(this.dir, `${PREFIX}cell_${n}${this.ext}`),
+      specifier,
+      label: `Cell [${executionCount}]`,
+      text: rendered.text,
+      deps: [...deps],
+      pinned,
+      latestNames: names.names.length,
+      refs: 0,
+    };
+    this.graph.add(cell);
+    const dropped: string[] = [];
+    for (const name of names.names) {
+      const old = this.definers.get(name);
+      this.definers.set(name, { specifier, fileName: cell.fileName, isConst: names.consts.has(name), isVariable: names.variables.has(name), cell });
+      if (old) this.graph.supersede(old.cell, dropped);
+    }
+    return { added: cell, dropped };
   }
 
   /** The not-yet-executed cell as the compiler sees it (memoized for the last code). */
-  renderCurrent(code: string): RenderedCell {
-    if (this.lastCurrent?.code === code) return this.lastCurrent.rendered;
-    const rendered = this.render(code, false).cell;
-    this.lastCurrent = { code, rendered };
+  renderCurrent(code: string, scope: ImportScope = 'all'): RenderedCell {
+    const last = this.lastCurrent;
+    if (last?.code === code && last.scope === scope) return last.rendered;
+    const blanked = blankMagics(code);
+    const rendered = this.render(blanked, declaredNames(this.parse(blanked)), scope, false);
+    this.lastCurrent = { code, scope, rendered };
     return rendered;
   }
 
-  private render(code: string, exportOwn: boolean): { cell: RenderedCell; names: DeclaredNames } {
-    const blanked = blankMagics(code);
-    const sf = ts.createSourceFile(this.currentFile, blanked, ts.ScriptTarget.ES2022, false, this.scriptKind);
-    const names = declaredNames(sf);
-    const own = new Set(names.names);
+  private parse(blanked: string): ts.SourceFile {
+    return ts.createSourceFile(this.currentFile, blanked, ts.ScriptTarget.ES2022, false, this.scriptKind);
+  }
+
+  /**
+   * Earlier definitions the cell imports. A history cell imports only the names it mentions (so it
+   * depends only on cells it can refer to); the current cell imports every name (so messages name
+   * types as the user wrote them), but for checks redeclares only the variables it mentions.
+   */
+  private importsOf(blanked: string, own: Set<string>, scope: ImportScope, history: boolean): Array<[string, Definer]> {
+    const words = scope === 'mentioned' ? mentionedWords(blanked) : undefined;
+    const out: Array<[string, Definer]> = [];
+    if (history && words && words.size < this.definers.size) {
+      for (const name of words) {
+        const def = own.has(name) ? undefined : this.definers.get(name);
+        if (def) out.push([name, def]);
+      }
+      return out;
+    }
+    for (const [name, def] of this.definers) {
+      if (own.has(name) || (words && !words.has(name) && (history || def.isVariable))) continue;
+      out.push([name, def]);
+    }
+    return out;
+  }
+
+  private render(blanked: string, names: DeclaredNames, scope: ImportScope, exportOwn: boolean): RenderedCell {
     const imported = new Map<string, Definer>();
     const bySource = new Map<string, string[]>();
     const redeclared: string[] = [];
-    for (const [name, def] of this.definers) {
-      if (own.has(name)) continue;
+    for (const [name, def] of this.importsOf(blanked, new Set(names.names), scope, exportOwn)) {
       imported.set(name, def);
       const from = exportOwn ? def.specifier : SCOPE_SPECIFIER;
       const list = bySource.get(from) ?? [];
@@ -143,10 +202,13 @@ export class NotebookModel {
     }
     let prefix = '';
     for (const [spec, list] of bySource) prefix += `import { ${list.join(', ')} } from '${spec}'; `;
+    // The current cell always imports the aggregator (also for its pinned cells), so its module
+    // specifiers never change.
+    if (!exportOwn && bySource.size === 0) prefix += `import '${SCOPE_SPECIFIER}'; `;
     prefix += redeclared.join(' ');
     const exported = exportOwn ? names.names.filter((name) => !names.exported.has(name)) : [];
     if (exported.length) prefix += ` export { ${exported.join(', ')} };`;
     if (prefix) prefix += ' ';
-    return { cell: { blanked, text: prefix + blanked, offset: prefix.length, imported }, names };
+    return { blanked, text: prefix + blanked, offset: prefix.length, imported };
   }
 }

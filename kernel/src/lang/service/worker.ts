@@ -2,7 +2,9 @@
 // builds the Engine on `init`, warms its early program and reports `ready`, then finishes the
 // staged start one file per event-loop turn so requests are answered in between. Type checks,
 // pings (and the cells added after them) wait for the full program, in arrival order; completion,
-// inspection and is_complete are answered at once. Every request gets a reply.
+// inspection and is_complete are answered at once. Every request gets a reply. Added cells are
+// queued by the engine and analysed only when a request needs the program (no idle-time work
+// competes with the kernel for CPU).
 
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
@@ -34,14 +36,11 @@ function dispatch<K extends RequestKind>(e: Engine, msg: RequestMessage<K>): Req
   return handlers[msg.kind](e, msg.params);
 }
 
-let refreshScheduled = false;
-
 function run(e: Engine, msg: ToWorker): void {
   if (msg.type === 'init') return;
   if (msg.type === 'addCell') {
     try {
       e.addCell(msg.code, msg.executionCount);
-      if (!refreshScheduled) (refreshScheduled = true), setImmediate(() => refresh(e));
     } catch (err) {
       post({ type: 'log', level: 'error', message: `addCell failed: ${errorText(err)}` });
     }
@@ -51,16 +50,6 @@ function run(e: Engine, msg: ToWorker): void {
     post({ type: 'reply', id: msg.id, ok: true, result: dispatch(e, msg) });
   } catch (err) {
     post({ type: 'reply', id: msg.id, ok: false, error: errorText(err) });
-  }
-}
-
-/** Rebuilds the program in idle time after cells were added. */
-function refresh(e: Engine): void {
-  refreshScheduled = false;
-  try {
-    e.refresh();
-  } catch (err) {
-    post({ type: 'log', level: 'error', message: `refresh failed: ${errorText(err)}` });
   }
 }
 
