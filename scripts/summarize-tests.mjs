@@ -12,6 +12,13 @@ for (const f of readdirSync(dir)) {
     passed += r.numPassedTests;
     failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  } else if (f.endsWith('.log')) {
+    // Browser scenarios: their runner's own closing line.
+    const m = [...text.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+    if (m) {
+      passed += Number(m[1]);
+      failed += Number(m[2]);
+    } else failed += 1; // the run never reached its summary
   } else if (f.endsWith('.xml')) {
     for (const m of text.matchAll(/<testsuite\b[^>]*>/g)) {
       const attr = (n) => Number(new RegExp(`\\b${n}="(\\d+)"`).exec(m[0])?.[1] ?? 0);

@@ -13,5 +13,8 @@ status=0
 npx jest --selectProjects unit --json --outputFile="$ART/unit.json" || status=1
 npx jest --selectProjects integration --runInBand --testTimeout=60000 --json --outputFile="$ART/integration.json" || status=1
 PYTEST_ADDOPTS="--junitxml=$ART/conformance.xml" bash test/conformance/run.sh || status=1
+# A real JupyterLab 4.5 in headless Chromium driving the debugger (it prints "N passed, N failed").
+bash scripts/e2e.sh 2>&1 | tee "$ART/e2e.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 node scripts/summarize-tests.mjs "$ART" || status=1
 exit $status

@@ -64,7 +64,8 @@ export function generateSelfSignedCert(commonName = 'tskernel attach listener', 
   const name = seq(set(seq(oid(COMMON_NAME), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
   const now = Date.now();
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f;
+  // Positive and minimal in DER: no high bit (would be negative), no leading zero byte.
+  serial[0] = (serial[0] & 0x7f) | 0x40;
   const tbs = seq(
     tlv(0xa0, positiveInteger(Buffer.from([2]))), // [0] EXPLICIT version v3
     positiveInteger(serial),
