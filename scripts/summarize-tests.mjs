@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 const dir = process.argv[2];
 let passed = 0, failed = 0, skipped = 0;
-for (const f of readdirSync(dir)) {
+for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)) {
   const text = readFileSync(join(dir, f), 'utf8');
   if (f.endsWith('.json')) {
     const r = JSON.parse(text);

@@ -356,8 +356,15 @@ describe('sources, modules, threads', () => {
     expect(sourcePath.endsWith('800538718.ts')).toBe(true);
     expect((await h.ok<{ content: string }>('source', { source: { path: sourcePath }, sourceReference: 0 })).content).toBe(code);
     await h.runCell('var listed = 1;').done;
-    const ls = await h.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
-    expect(ls.sources.map((s) => s.path)).toContain(h.cells.pathFor('var listed = 1;'));
+    // The script's scriptParsed event travels on the CDP pipe, not with the cell's completion:
+    // ask until it has been seen (bounded).
+    const want = h.cells.pathFor('var listed = 1;');
+    let ls = await h.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
+    for (const deadline = Date.now() + 5000; !ls.sources.some((s) => s.path === want) && Date.now() < deadline; ) {
+      await new Promise((r) => setImmediate(r));
+      ls = await h.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
+    }
+    expect(ls.sources.map((s) => s.path)).toContain(want);
     expect(ls.sources.every((s) => !s.path!.startsWith('node:'))).toBe(true);
     expect((await h.ok<DebugProtocol.ThreadsResponse['body']>('threads')).threads).toEqual([expect.objectContaining({ id: 1 })]);
   });
