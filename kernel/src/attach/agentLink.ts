@@ -31,6 +31,9 @@ export const DEFAULT_LINK_LIMITS: AgentLinkLimits = {
   maxInvalidMessages: 100,
 };
 
+/** Messages kept for the first listener (an agent waiting to be attached only sends Agent.hello). */
+const MAX_EARLY_MESSAGES = 16;
+
 export interface TargetOutput {
   stream: 'stdout' | 'stderr';
   text: string;
@@ -38,6 +41,8 @@ export interface TargetOutput {
 
 export class AgentLink implements ITransport {
   private readonly messageListeners: ((m: unknown) => void)[] = [];
+  /** Messages that arrived before anyone listened (the agent's Agent.hello while it waits to be taken). */
+  private early: unknown[] = [];
   private readonly closeListeners: (() => void)[] = [];
   private readonly outputListeners: ((o: TargetOutput) => void)[] = [];
   private readonly decoder: FrameDecoder;
@@ -81,6 +86,12 @@ export class AgentLink implements ITransport {
 
   onMessage(listener: (message: unknown) => void): void {
     this.messageListeners.push(listener);
+    if (!this.early.length) return;
+    // Deliver after the caller finished wiring up (CdpClient registers its event listeners next).
+    const early = this.early.splice(0);
+    queueMicrotask(() => {
+      for (const m of early) this.deliver(m);
+    });
   }
 
   onOutput(listener: (output: TargetOutput) => void): void {
@@ -135,6 +146,14 @@ export class AgentLink implements ITransport {
     } else if (msg.method === 'Agent.output') {
       return this.forwardOutput(msg.params);
     }
+    if (!this.messageListeners.length) {
+      if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(m);
+      return;
+    }
+    this.deliver(m);
+  }
+
+  private deliver(m: unknown): void {
     for (const l of this.messageListeners) {
       try {
         l(m);

@@ -19,8 +19,9 @@ export interface RemoteTargetOptions {
 
 export class RemoteTarget implements ITarget {
   readonly threadId: number;
-  readonly name: string;
-  readonly pid?: number;
+  /** Mutable: a by-port target learns its pid (and so its full name) after connecting. */
+  name: string;
+  pid?: number;
   readonly cdp: CdpClient;
   private hidden: string[] = [];
   private readonly helloSeen: Promise<void>;

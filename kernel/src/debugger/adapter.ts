@@ -11,6 +11,7 @@ import { UserError } from './errors';
 import type { HandlerContext } from './handlers/context';
 import { FAILURE_BODIES, HANDLERS, isCommand } from './handlers/table';
 import type { DapArgs, DapCommand, DapEvents } from './protocol';
+import { AttachManager } from './attach/manager';
 import { DebugSession } from './session';
 
 const log = logger('dap');
@@ -24,6 +25,7 @@ const SIGINT_SETTLE_MS = 30;
 export class DebugAdapter implements IDebugger {
   private seq = 1;
   private readonly session: DebugSession;
+  private readonly attach: AttachManager;
   private initializedPending = false;
   private initializedTimer?: NodeJS.Timeout;
   private interruptTimer?: NodeJS.Timeout;
@@ -34,8 +36,10 @@ export class DebugAdapter implements IDebugger {
 
   constructor(private readonly host: DebuggerHost) {
     this.session = new DebugSession(host.cells, host.language, (event, body) => this.sendEvent(event, body));
+    this.attach = new AttachManager(this.session);
     this.ctx = {
       session: this.session,
+      attach: this.attach,
       host,
       sendInitialized: () => this.sendInitialized(),
       scheduleInitialized: () => this.scheduleInitialized(),
@@ -112,6 +116,8 @@ export class DebugAdapter implements IDebugger {
     clearTimeout(this.initializedTimer);
     clearTimeout(this.interruptTimer);
     this.stopRecordListener();
+    // Attached processes are detached first (breakpoints removed, resumed) and keep running.
+    await this.attach.dispose().catch((e) => log.warn('detaching attached processes failed', e));
     await this.session.detachAll().catch(() => undefined);
     this.session.dispose();
   }

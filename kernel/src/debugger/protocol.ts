@@ -1,8 +1,10 @@
 // Command-keyed DAP types: for every command the adapter answers, its arguments and its response
 // body, from @vscode/debugprotocol plus the Jupyter additions (debugInfo, dumpCell,
-// inspectVariables, richInspectVariables, copyToGlobals). Handlers are typed from this map.
+// inspectVariables, richInspectVariables, copyToGlobals) and our attach requests. Handlers are
+// typed from this map.
 
 import type { DebugProtocol as P } from '@vscode/debugprotocol';
+import type { AttachEvents, AttachTargetArguments, AttachTargetBody, DetachTargetArguments, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './attach/types';
 
 export type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -71,6 +73,11 @@ export interface DapCommands {
   inspectVariables: [Record<string, unknown> | undefined, P.VariablesResponse['body']];
   richInspectVariables: [RichInspectArguments, RichInspectBody];
   copyToGlobals: [CopyToGlobalsArguments, P.SetExpressionResponse['body'] | Record<string, never>];
+  // Attach to running Node processes (schema/attach.schema.json).
+  listen: [ListenArguments | undefined, ListenBody];
+  listTargets: [ListTargetsArguments | undefined, ListTargetsBody];
+  attachTarget: [AttachTargetArguments, AttachTargetBody];
+  detachTarget: [DetachTargetArguments, Record<string, never>];
 }
 
 export type DapCommand = keyof DapCommands;
@@ -78,12 +85,13 @@ export type DapArgs<K extends DapCommand> = DapCommands[K][0];
 export type DapBody<K extends DapCommand> = DapCommands[K][1];
 
 /** Event name -> body, for the events this adapter emits. */
-export interface DapEvents {
+export interface DapEvents extends AttachEvents {
   initialized: undefined;
   stopped: P.StoppedEvent['body'];
   continued: P.ContinuedEvent['body'];
   breakpoint: P.BreakpointEvent['body'];
-  output: P.OutputEvent['body'];
+  /** `threadId` (our addition) names the attached target that printed. */
+  output: P.OutputEvent['body'] & { threadId?: number };
   thread: P.ThreadEvent['body'];
   process: P.ProcessEvent['body'];
   terminated: P.TerminatedEvent['body'];

@@ -198,7 +198,8 @@ export class Thread {
     this.host.emit('stopped', {
       reason: state.reason,
       threadId: this.id,
-      allThreadsStopped: true,
+      // Attached processes stop independently of the notebook and of each other.
+      allThreadsStopped: this.id === 1,
       ...(description ? { description } : {}),
       ...(text ? { text } : {}),
       ...(ev.hitBreakpoints?.length ? { hitBreakpointIds: ev.hitBreakpoints.map((id) => this.binder.userBreakpointFor(id)?.id).filter((x): x is number => x !== undefined) } : {}),
@@ -225,7 +226,7 @@ export class Thread {
     if (!p) return;
     this.paused = undefined;
     void p.store.release();
-    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: true });
+    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: this.id === 1 });
   }
 
   private onClosed(): void {

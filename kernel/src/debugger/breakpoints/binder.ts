@@ -113,8 +113,9 @@ export class BreakpointBinder {
       entry.cdpId = r.breakpointId;
       this.byCdpId.set(r.breakpointId, entry);
       if (r.locations.length) this.markResolved(entry, r.locations[0], false);
-      else {
+      else if (bp.resolvedLine === undefined) {
         // Not parsed yet: a cell that will run (or a file not loaded yet). It binds by URL later.
+        // (A breakpoint another target already resolved, e.g. an attached server's file, stays verified.)
         bp.verified = this.host.cells.isCellPath(bp.path) || !!record;
         bp.message = bp.verified ? undefined : 'The breakpoint will bind when this file is loaded';
       }

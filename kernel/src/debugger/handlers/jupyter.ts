@@ -119,8 +119,18 @@ async function modulePaths(ctx: HandlerContext): Promise<string[]> {
   return list.filter(isUser);
 }
 
+/** File scripts of attached processes (threads 2+) that have the Debugger domain on. */
+function attachedModulePaths(ctx: HandlerContext): string[] {
+  const out: string[] = [];
+  for (const t of ctx.session.allThreads()) {
+    if (t.id === 1 || !t.isAttached) continue;
+    for (const s of t.scripts.all()) if (!s.hidden && s.url.startsWith('file://') && s.path) out.push(s.path);
+  }
+  return out;
+}
+
 export const modules: Handler<'modules'> = async (ctx, args) => {
-  const paths = (await modulePaths(ctx)).sort();
+  const paths = [...new Set([...(await modulePaths(ctx)), ...attachedModulePaths(ctx)])].sort();
   const all: DebugProtocol.Module[] = paths.map((path) => ({ id: path, name: moduleName(path), path }));
   const start = args?.startModule ?? 0;
   const count = args?.moduleCount || all.length;

@@ -52,7 +52,8 @@ export const attach: Handler<'attach'> = async (ctx) => {
   ctx.sendInitialized();
   const nb = ctx.session.notebook();
   ctx.session.emit('process', { name: `tskernel ${ctx.session.language} notebook`, isLocalProcess: true, startMethod: 'attach', ...(nb ? { systemProcessId: nb.target.pid } : {}) });
-  if (nb) ctx.session.emit('thread', { reason: 'started', threadId: nb.id });
+  // The notebook and every attached process.
+  for (const t of ctx.session.allThreads().sort((a, b) => a.id - b.id)) ctx.session.emit('thread', { reason: 'started', threadId: t.id });
   return {};
 };
 
@@ -72,5 +73,8 @@ export const terminate: Handler<'terminate'> = async (ctx) => {
 };
 
 export const threads: Handler<'threads'> = async (ctx) => ({
-  threads: ctx.session.allThreads().map((t) => ({ id: t.id, name: t.target.name })),
+  threads: ctx.session
+    .allThreads()
+    .sort((a, b) => a.id - b.id)
+    .map((t) => ({ id: t.id, name: t.target.name })),
 });

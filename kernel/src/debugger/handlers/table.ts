@@ -2,6 +2,7 @@
 // `reply.body.<array>` without checking `success`, so failures still carry the expected keys).
 
 import type { DapBody, DapCommand } from '../protocol';
+import * as att from './attach';
 import * as bp from './breakpoints';
 import { UserError } from '../errors';
 import { completions } from './completions';
@@ -44,6 +45,10 @@ export const HANDLERS: HandlerTable = {
   setExpression: insp.setExpression,
   evaluate: insp.evaluate,
   completions,
+  listen: att.listen,
+  listTargets: att.listTargets,
+  attachTarget: att.attachTarget,
+  detachTarget: att.detachTarget,
   restartFrame: async () => {
     throw new UserError('restartFrame is not supported');
   },
@@ -64,6 +69,8 @@ export const FAILURE_BODIES: { [K in DapCommand]?: DapBody<K> } = {
   richInspectVariables: { data: {}, metadata: {} },
   evaluate: { result: '', variablesReference: 0 },
   completions: { targets: [] },
+  listTargets: { inspectors: [], processes: [], agents: [], attached: [] },
+  listen: { listening: false },
 };
 
 export function isCommand(command: string): command is DapCommand {

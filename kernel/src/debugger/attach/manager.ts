@@ -1,0 +1,173 @@
+// Attached processes next to the DebugSession: the optional attach listener (`%listen`), thread
+// ids from 2 upward (never reused), and one record per attached target. A target that goes away
+// (detach, exit, link loss) produces `thread` exited + `detachedTarget`; its output (agent links)
+// becomes DAP `output` events. Detaching a plain inspector cleans up like the agent would:
+// breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — then closed.
+
+import * as nodePath from 'node:path';
+import { DEFAULT_AGENT_PATH } from '../../attach/byPid';
+import { discover } from '../../attach/discovery';
+import { AttachListener } from '../../attach/listener';
+import { logger } from '../../common/log';
+import { UserError } from '../errors';
+import type { DebugSession } from '../session';
+import { adoptAgent, connectByPid, connectByPort, type Connected } from './connect';
+import type { AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
+
+const log = logger('dap');
+const DETACH_CLEANUP_MS = 3000;
+const REGISTER_JS = nodePath.join(nodePath.dirname(DEFAULT_AGENT_PATH), 'register.js');
+
+interface AttachedRecord {
+  info: AttachedTargetInfo;
+  c: Connected;
+  /** Set when the notebook asked to detach (the reason shown in `detachedTarget`). */
+  closing?: string;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export class AttachManager {
+  private listener?: AttachListener;
+  private readonly unsubscribe: (() => void)[] = [];
+  private nextThreadId = 2;
+  private readonly records = new Map<number, AttachedRecord>();
+
+  constructor(private readonly session: DebugSession) {}
+
+  attached(): AttachedTargetInfo[] {
+    return [...this.records.values()].map((r) => r.info);
+  }
+
+  async listen(args: ListenArguments): Promise<ListenBody> {
+    if (args.stop) {
+      await this.closeListener();
+      return { listening: false };
+    }
+    const want = args.host ?? '127.0.0.1';
+    if (this.listener && (want !== this.listener.host || (args.port && args.port !== this.listener.port))) await this.closeListener();
+    const l = await this.ensureListener(args);
+    const ttl = args.tokenTtlSeconds !== undefined ? args.tokenTtlSeconds * 1000 : undefined;
+    const { token, id, expiresAt } = l.issueToken(ttl);
+    const reg = shellQuote(REGISTER_JS);
+    return {
+      listening: true,
+      host: l.host,
+      port: l.port,
+      fingerprint: l.fingerprint.toString('hex'),
+      token,
+      tokenId: id,
+      expiresAt: new Date(expiresAt).toISOString(),
+      commands: {
+        import: `TSKERNEL_ATTACH_TOKEN=${token} node --import ${reg} app.js`,
+        require: `TSKERNEL_ATTACH_TOKEN=${token} node --require ${reg} app.js`,
+        api: `require(${JSON.stringify(DEFAULT_AGENT_PATH)}).attach(${JSON.stringify(token)})`,
+      },
+      ...(l.warning ? { warning: l.warning } : {}),
+    };
+  }
+
+  async listTargets(args: ListTargetsArguments): Promise<ListTargetsBody> {
+    const found = await discover({ ports: args.ports, scanProcesses: args.scanProcesses, listener: this.listener });
+    return { ...found, attached: this.attached() };
+  }
+
+  async attachTarget(args: AttachTargetArguments): Promise<AttachTargetBody> {
+    const t0 = performance.now();
+    const threadId = this.nextThreadId++;
+    let c: Connected;
+    if ('port' in args) c = await connectByPort(args, threadId);
+    else if ('pid' in args) {
+      if (this.isAttachedPid(args.pid)) throw new UserError(`pid ${args.pid} is already attached`);
+      c = await connectByPid(await this.ensureListener({}), args, threadId);
+    } else {
+      const agent = this.listener?.take(args.agentId);
+      if (!agent) throw new UserError(`no agent with id ${args.agentId} is waiting (see %targets)`);
+      c = adoptAgent(agent, threadId, 'agent');
+    }
+    const info = await this.adopt(c);
+    return { target: info, elapsedMs: Math.round(performance.now() - t0), ...(c.warning ? { warning: c.warning } : {}), ...(c.inspectorClosed !== undefined ? { inspectorClosed: c.inspectorClosed } : {}) };
+  }
+
+  async detachTarget(threadId: number): Promise<void> {
+    const rec = this.records.get(threadId);
+    if (!rec) throw new UserError(`thread ${threadId} is not an attached process`);
+    await this.release(rec, 'detached by the notebook');
+  }
+
+  /** Kernel shutdown: every target is detached (and keeps running); the listener closes. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.records.values()].map((r) => this.release(r, 'the kernel shut down')));
+    await this.closeListener();
+  }
+
+  private isAttachedPid(pid: number): boolean {
+    return [...this.records.values()].some((r) => r.info.pid === pid && r.info.via !== 'port');
+  }
+
+  private async adopt(c: Connected): Promise<AttachedTargetInfo> {
+    const { target } = c;
+    const rec: AttachedRecord = { info: { threadId: target.threadId, name: target.name, via: c.via, ...(target.pid ? { pid: target.pid } : {}) }, c };
+    this.records.set(target.threadId, rec);
+    c.link?.onOutput((o) => this.session.emit('output', { category: o.stream, output: o.text, threadId: target.threadId }));
+    target.onClose(() => this.gone(rec));
+    this.session.addTarget(target);
+    if (!this.records.has(target.threadId)) throw new UserError(`${target.name} went away while attaching`);
+    this.session.emit('thread', { reason: 'started', threadId: target.threadId });
+    this.session.emit('attachedTarget', rec.info);
+    // With a client attached: Debugger enabled and breakpoints placed before we answer.
+    await this.session.ready();
+    // A process started with --inspect-brk waits for a debugger: let it run now.
+    if (c.via === 'port') await target.cdp.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    return rec.info;
+  }
+
+  private async release(rec: AttachedRecord, reason: string): Promise<void> {
+    rec.closing ??= reason;
+    const thread = this.session.allThreads().find((t) => t.target === rec.c.target);
+    if (thread && !rec.c.target.cdp.isClosed) {
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = thread.detach().catch((e) => log.warn(`cleaning up thread ${rec.info.threadId} failed`, e));
+      await Promise.race([cleanup, new Promise<void>((r) => (timer = setTimeout(r, DETACH_CLEANUP_MS)))]);
+      clearTimeout(timer);
+    }
+    rec.c.target.close();
+    this.gone(rec);
+  }
+
+  private gone(rec: AttachedRecord): void {
+    if (this.records.get(rec.info.threadId) !== rec) return;
+    this.records.delete(rec.info.threadId);
+    const reason = rec.closing ?? rec.c.link?.closeReason ?? 'the target closed the connection (exited?)';
+    log.info(`thread ${rec.info.threadId} (${rec.info.name}) gone: ${reason}`);
+    this.session.emit('thread', { reason: 'exited', threadId: rec.info.threadId });
+    this.session.emit('detachedTarget', { threadId: rec.info.threadId, reason });
+  }
+
+  private async ensureListener(args: ListenArguments): Promise<AttachListener> {
+    if (this.listener) return this.listener;
+    let l: AttachListener;
+    try {
+      l = await AttachListener.listen({ host: args.host, port: args.port, allowNonLoopback: args.allowNonLoopback, advertiseHost: args.advertiseHost });
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    this.listener = l;
+    this.unsubscribe.push(
+      l.onAgent((a) =>
+        this.session.emit('agentWaiting', { id: a.id, pid: a.info.pid, title: a.info.title, node: a.info.node, remoteAddress: a.remoteAddress, connectedAt: a.connectedAt }),
+      ),
+      l.onRejected((r) => this.session.emit('attachRejected', { remoteAddress: r.remoteAddress, ...(r.tokenId ? { tokenId: r.tokenId } : {}), reason: r.reason })),
+    );
+    return l;
+  }
+
+  private async closeListener(): Promise<void> {
+    const l = this.listener;
+    this.listener = undefined;
+    for (const off of this.unsubscribe.splice(0)) off();
+    await l?.close();
+  }
+}

@@ -1,0 +1,71 @@
+// %attach PORT against a real http server started with --inspect=127.0.0.1:0: the DAP flow on
+// the server's thread (breakpoint in its file, real request, stop, stack/variables/evaluate,
+// next, continue), `threads`/`modules`/`source`, then %detach: breakpoints removed, the server
+// still serves, the thread exits.
+jest.setTimeout(60000);
+
+import { DapClient } from '../../helpers/dapClient';
+import { KernelClient } from '../../helpers/kernelClient';
+import { attachedThread, BP_LINE, setServerBreakpoint, startServer, stopAndInspect, writeServer, type Server } from './serverHelpers';
+
+let kc: KernelClient;
+let dap: DapClient;
+let server: Server;
+
+beforeAll(async () => {
+  kc = await KernelClient.start({ language: 'typescript' });
+  dap = new DapClient(kc);
+  await dap.start();
+  server = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
+});
+afterAll(async () => {
+  await kc?.shutdown();
+  await server?.stop();
+});
+
+test('attach by port, stop in the handler, inspect, step, continue, detach', async () => {
+  const inspectPort = Number((await server.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+  const from = dap.mark();
+  const t0 = performance.now();
+  const r = await kc.execute(`%attach ${inspectPort}`);
+  const attachMs = performance.now() - t0;
+  expect(r.reply.content.status).toBe('ok');
+  const threadId = attachedThread(r.stdout);
+  expect(threadId).toBeGreaterThanOrEqual(2);
+  expect(r.stdout).toContain(`server.js [pid ${server.child.pid}] @ localhost (via port)`);
+  await dap.waitEvent('thread', from, 5000, (e) => e.body?.threadId === threadId && e.body?.reason === 'started');
+
+  const { threads } = await dap.ok<{ threads: { id: number; name: string }[] }>('threads');
+  expect(threads.map((t) => t.id)).toEqual([1, threadId]);
+  expect(threads[1].name).toBe(`server.js [pid ${server.child.pid}] @ localhost`);
+
+  const bps = await setServerBreakpoint(dap, server.file);
+  expect(bps[0]).toMatchObject({ verified: true, line: BP_LINE });
+  const { hitMs } = await stopAndInspect(dap, server, threadId, '/by-port?x=1');
+  console.log(`by port: %attach cell ${attachMs.toFixed(0)} ms; HTTP request -> stopped ${hitMs.toFixed(0)} ms`);
+
+  // The server's file is a module of the attached process, and its source is served.
+  const mods = await dap.ok<{ modules: { path: string }[] }>('modules', {});
+  expect(mods.modules.map((m) => m.path)).toContain(server.file);
+  const src = await dap.ok<{ content: string }>('source', { source: { path: server.file } });
+  expect(src.content).toContain('function handle(req, res)');
+
+  const targets = await kc.execute('%targets');
+  expect(targets.stdout).toContain(`thread ${threadId}: server.js`);
+
+  const fromDetach = dap.mark();
+  const d = await kc.execute(`%detach ${threadId}`);
+  expect(d.stdout).toContain(`Detached thread ${threadId}`);
+  await dap.waitEvent('thread', fromDetach, 5000, (e) => e.body?.threadId === threadId && e.body?.reason === 'exited');
+  // The breakpoint is gone from the target: the next request is answered without a stop.
+  expect(await server.get('/after-detach', 5000)).toBe(`hello /after-detach from ${server.child.pid}`);
+  expect(dap.events().slice(fromDetach).some((e) => e.event === 'stopped')).toBe(false);
+  const after = await dap.ok<{ threads: { id: number }[] }>('threads');
+  expect(after.threads.map((t) => t.id)).toEqual([1]);
+});
+
+test('a bad port is a readable error, not a hang', async () => {
+  const r = await kc.execute('%attach 1');
+  expect(r.reply.content.status).toBe('error');
+  expect(JSON.stringify(r.outputs.map((o) => o.content))).toMatch(/no inspector on 127\.0\.0\.1:1|connection refused/);
+});
