@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
 import type { KernelCore } from '../core/kernel';
-import type { DapRequest, DapResponse, IDebugger } from '../debugger/api';
+import type { DapEvent, DapRequest, DapResponse, IDebugger } from '../debugger/api';
 import type { RuntimeClient } from '../runtime/client';
 
 export interface DebuggerWiring {
@@ -16,6 +16,20 @@ export interface DebuggerWiring {
   core: KernelCore;
   runtime: RuntimeClient;
   onRunner(cb: (link: { cdp: Duplex; pid: number }) => void): void;
+}
+
+/**
+ * Output of attached processes (DAP `output` events with a thread id >= 2) also appears in the
+ * notebook, under the latest executed cell, each line tagged with its thread.
+ */
+function showTargetOutput(core: KernelCore, event: DapEvent): void {
+  if (event.event !== 'output') return;
+  const body = event.body as { category?: string; output?: unknown; threadId?: unknown } | undefined;
+  if (!body || typeof body.output !== 'string' || typeof body.threadId !== 'number' || body.threadId < 2) return;
+  if (body.category !== 'stdout' && body.category !== 'stderr') return;
+  const tag = `[thread ${body.threadId}] `;
+  const text = body.output.replace(/^(?=.)/gm, tag);
+  core.messenger.publish(core.latestRequest?.header, 'stream', { name: body.category, text });
 }
 
 class LazyDebugger implements IDebugger {
@@ -32,7 +46,10 @@ class LazyDebugger implements IDebugger {
       language: w.language,
       cells: w.cells,
       log: logger('dap'),
-      emit: (event) => w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event),
+      emit: (event) => {
+        w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event);
+        showTargetOutput(w.core, event);
+      },
       onRunner: (cb) => {
         cb({ stream: w.runtime.cdpStream, pid: w.runtime.pid });
         w.onRunner((link) => cb({ stream: link.cdp, pid: link.pid }));

@@ -48,8 +48,12 @@ export class KernelCore {
     this.routes.set(msgType, { handler, queued: !!opts.queued });
   }
 
+  /** The request of the latest execution (where output of attached processes is shown). */
+  latestRequest: Message | undefined;
+
   bindCell(id: number, parent: Message): void {
     this.cellParents.set(id, parent);
+    if (parent.header.msg_type === 'execute_request') this.latestRequest = parent;
     if (this.cellParents.size > 2000) this.cellParents.delete(this.cellParents.keys().next().value as number);
   }
 
