@@ -47,9 +47,16 @@ export function runRelay(link: Duplex, session: inspector.Session, options: Rela
       options.onClose(reason);
     };
     try {
-      // Debugger.disable drops every breakpoint of this session and resumes a paused main thread;
-      // disconnect() would do the same, this makes it explicit and ordered.
-      session.post('Debugger.disable', {}, finish);
+      // Resume a paused main thread first (an error just means it was not paused), then
+      // Debugger.disable drops every breakpoint of this session; disconnect() would do the same,
+      // this makes it explicit and ordered, and the session goes only once both are done.
+      session.post('Debugger.resume', {}, () => {
+        try {
+          session.post('Debugger.disable', {}, finish);
+        } catch {
+          finish();
+        }
+      });
     } catch {
       finish();
     }
