@@ -33,6 +33,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** An execution in flight: its msg_id and its reply. */
+export interface Execution {
+  msgId: string;
+  reply: Promise<Msg>;
+}
+
 export interface StartOptions {
   language?: 'typescript' | 'javascript';
   cwd?: string;
@@ -196,9 +202,21 @@ export class KernelClient {
     return this.waitIopub((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle' && m.parent_header.msg_id === msgId, timeoutMs, `idle for ${msgId}`);
   }
 
+  /** Sends an execute_request without waiting: for cells that stop, spin or must be interrupted. */
+  run(code: string, extra: object = {}): Execution {
+    return this.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+  }
+
+  /** The reply of an execution started with `run`, once its idle has arrived too. */
+  async finish(exec: Execution, timeoutMs = 20000): Promise<Msg> {
+    const r = await withTimeout(exec.reply, timeoutMs, 'execute_reply');
+    await this.waitIdle(exec.msgId, timeoutMs);
+    return r;
+  }
+
   /** Runs code; resolves with the reply and every IOPub message of that request up to its idle. */
   async execute(code: string, extra: object = {}, timeoutMs = 30000): Promise<{ reply: Msg; iopub: Msg[]; outputs: Msg[]; stdout: string; stderr: string }> {
-    const { msgId, reply } = this.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra });
+    const { msgId, reply } = this.run(code, extra);
     const r = await withTimeout(reply, timeoutMs, 'execute_reply');
     await this.waitIdle(msgId, timeoutMs);
     const iopub = this.iopubFor(msgId);

@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import WebSocket from 'ws';
 import { logger } from '../common/log';
-import type { ITransport } from '../targets/transport';
+import { BaseTransport } from '../targets/transport';
 import { inspectorRiskWarning, isLoopbackHost, NonLoopbackError } from './loopback';
 
 const log = logger('targets');
@@ -67,12 +67,9 @@ export function listInspectorTargets(host: string, port: number, timeoutMs = 200
 }
 
 /** ITransport over an open inspector WebSocket (JSON text messages). */
-export class WebSocketTransport implements ITransport {
-  private readonly messageListeners: ((m: unknown) => void)[] = [];
-  private readonly closeListeners: (() => void)[] = [];
-  private closed = false;
-
+export class WebSocketTransport extends BaseTransport {
   constructor(private readonly ws: WebSocket) {
+    super();
     ws.on('message', (data: WebSocket.RawData) => {
       let msg: unknown;
       try {
@@ -81,7 +78,7 @@ export class WebSocketTransport implements ITransport {
         log.warn('inspector sent a non-JSON message; ignored');
         return;
       }
-      for (const l of this.messageListeners) l(msg);
+      this.deliver(msg);
     });
     ws.on('close', () => this.markClosed());
     ws.on('error', (e) => {
@@ -92,15 +89,6 @@ export class WebSocketTransport implements ITransport {
 
   send(message: object): void {
     if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
-  }
-
-  onMessage(listener: (message: unknown) => void): void {
-    this.messageListeners.push(listener);
-  }
-
-  onClose(listener: () => void): void {
-    if (this.closed) listener();
-    else this.closeListeners.push(listener);
   }
 
   close(): void {
@@ -117,11 +105,6 @@ export class WebSocketTransport implements ITransport {
     });
   }
 
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners.splice(0)) l();
-  }
 }
 
 export interface ConnectInspectorOptions {

@@ -15,12 +15,38 @@ export interface ITransport {
   close(): void;
 }
 
-export class StreamTransport implements ITransport {
+/** Listener bookkeeping shared by every transport: message fan-out and close-once. */
+export abstract class BaseTransport implements ITransport {
   private readonly messageListeners: ((m: unknown) => void)[] = [];
   private readonly closeListeners: (() => void)[] = [];
-  private closed = false;
+  protected closed = false;
 
+  abstract send(message: object): void;
+  abstract close(): void;
+
+  onMessage(listener: (message: unknown) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  protected deliver(message: unknown): void {
+    for (const l of this.messageListeners) l(message);
+  }
+
+  protected markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.closeListeners.splice(0)) l();
+  }
+}
+
+export class StreamTransport extends BaseTransport {
   constructor(private readonly stream: Duplex) {
+    super();
     const decoder = new FrameDecoder();
     stream.on('data', (chunk: Buffer) => {
       let messages: unknown[];
@@ -31,7 +57,7 @@ export class StreamTransport implements ITransport {
         this.close();
         return;
       }
-      for (const m of messages) for (const l of this.messageListeners) l(m);
+      for (const m of messages) this.deliver(m);
     });
     stream.on('close', () => this.markClosed());
     stream.on('end', () => this.markClosed());
@@ -46,23 +72,8 @@ export class StreamTransport implements ITransport {
     this.stream.write(encodeFrame(message));
   }
 
-  onMessage(listener: (message: unknown) => void): void {
-    this.messageListeners.push(listener);
-  }
-
-  onClose(listener: () => void): void {
-    if (this.closed) listener();
-    else this.closeListeners.push(listener);
-  }
-
   close(): void {
     this.stream.destroy();
     this.markClosed();
-  }
-
-  private markClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners.splice(0)) l();
   }
 }

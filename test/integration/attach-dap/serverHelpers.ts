@@ -3,6 +3,7 @@
 // output, HTTP requests, and the DAP steps every attach way shares (breakpoint in the handler,
 // real request, stop on the server's thread, stack/variables/evaluate, next, continue). No sleeps.
 
+import { httpGet } from '../attach/attachHelpers';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -78,18 +79,6 @@ export async function startServer(file: string, nodeArgs: string[] = [], env: Re
       await exited;
     },
   };
-}
-
-export function httpGet(port: number, pathName: string, timeoutMs = 20000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathName, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${pathName} timed out`)));
-    req.on('error', reject);
-  });
 }
 
 /** Resolves with the error code of a TCP connect to the port (ECONNREFUSED when closed), or 'open'. */

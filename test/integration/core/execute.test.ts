@@ -92,8 +92,8 @@ test('syntax errors point at line:column with a caret', async () => {
 
 test('stop_on_error aborts executions queued behind a failing cell', async () => {
   // The failing cell runs long enough that the second request is surely queued behind it.
-  const a = k.send('shell', 'execute_request', { code: 'const until = Date.now() + 300; while (Date.now() < until) {}\nthrow new Error("first")', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-  const b = k.send('shell', 'execute_request', { code: '"second"', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const a = k.run('const until = Date.now() + 300; while (Date.now() < until) {}\nthrow new Error("first")');
+  const b = k.run('"second"');
   expect((await a.reply).content.status).toBe('error');
   expect((await b.reply).content.status).toBe('aborted');
   await k.waitIdle(b.msgId);

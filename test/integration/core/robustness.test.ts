@@ -17,7 +17,7 @@ const result = (r: Awaited<ReturnType<KernelClient['execute']>>) => r.outputs.fi
 
 test('interrupt_request stops a synchronous infinite loop and keeps state', async () => {
   await k.execute('const kept = "state"');
-  const run = k.send('shell', 'execute_request', { code: 'while (true) {}', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const run = k.run('while (true) {}');
   await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
   const ir = await k.request('control', 'interrupt_request', {});
   expect(ir.content.status).toBe('ok');
@@ -27,14 +27,14 @@ test('interrupt_request stops a synchronous infinite loop and keeps state', asyn
 });
 
 test('SIGINT to the kernel process interrupts the running cell', async () => {
-  const run = k.send('shell', 'execute_request', { code: 'for (;;) {}', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const run = k.run('for (;;) {}');
   await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
   k.proc.kill('SIGINT');
   expect((await withTimeout(run.reply, 5000, 'reply')).content.ename).toBe('KeyboardInterrupt');
 });
 
 test('interrupting an awaiting cell ends it', async () => {
-  const run = k.send('shell', 'execute_request', { code: 'await new Promise(() => {})', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const run = k.run('await new Promise(() => {})');
   await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
   await k.request('control', 'interrupt_request', {});
   expect((await withTimeout(run.reply, 5000, 'reply')).content.ename).toBe('KeyboardInterrupt');
@@ -42,7 +42,7 @@ test('interrupting an awaiting cell ends it', async () => {
 
 test('an asynchronous runaway loop is ended by restarting the runner, with a clear message', async () => {
   const code = 'await new Promise((r) => setTimeout(() => { require("fs").writeSync(1, "spinning\\n"); for (;;) {} }, 10))';
-  const run = k.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const run = k.run(code);
   // The loop runs in a timer callback, outside the cell's synchronous part.
   await k.waitIopub((m) => m.header.msg_type === 'stream' && m.content.text.includes('spinning'));
   await k.request('control', 'interrupt_request', {});
@@ -113,7 +113,7 @@ test('10 MB messages are handled', async () => {
 });
 
 test('requests during a running cell are answered (control at once, shell info too), heartbeat too', async () => {
-  const run = k.send('shell', 'execute_request', { code: 'const end = Date.now() + 1500; while (Date.now() < end) {}\n"done"', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const run = k.run('const end = Date.now() + 1500; while (Date.now() < end) {}\n"done"');
   await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
   const t0 = Date.now();
   const info = await k.request('control', 'kernel_info_request', {});

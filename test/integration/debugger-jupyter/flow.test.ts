@@ -5,7 +5,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapClient, jlabInitializeArgs, varNamed } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -31,9 +31,7 @@ const CELL = [
 ].join('\n');
 
 /** Starts executing a cell; returns its msg id and a promise of the reply. */
-function run(code: string): { msgId: string; reply: Promise<Msg> } {
-  return kc.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-}
+const run = (code: string) => kc.run(code);
 
 async function stoppedAfter(from: number, reason?: string): Promise<DebugProtocol.StoppedEvent['body']> {
   const e = await dap.waitEvent('stopped', from, 15000, (x) => reason === undefined || x.body?.reason === reason);

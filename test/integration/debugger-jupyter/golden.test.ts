@@ -61,7 +61,7 @@ test('golden transcript: JupyterLab main flow', async () => {
   await dap.waitEvent('initialized');
   await dap.setCellBreakpoints(CELL, [2]);
   let m = dap.mark();
-  const exec = kc.send('shell', 'execute_request', { code: CELL, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const exec = kc.run(CELL);
   await dap.waitEvent('stopped', m);
   await dap.inspectStop();
   await dap.ok('source', { source: { path: (await dap.ok('dumpCell', { code: CELL })).sourcePath }, sourceReference: 0 });

@@ -27,7 +27,7 @@ test('javascript kernel: start, break, inspect, step, continue', async () => {
   const { path } = await dap.setCellBreakpoints(CELL, [2]);
   expect(path.endsWith('.js')).toBe(true);
   const m = dap.mark();
-  const exec = kc.send('shell', 'execute_request', { code: CELL, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const exec = kc.run(CELL);
   expect((await dap.waitEvent('stopped', m)).body).toMatchObject({ reason: 'breakpoint', threadId: 1 });
   let st = await dap.inspectStop();
   expect(st.frames.map((f) => [f.name, f.line])).toEqual([['add', 2], [expect.any(String), 5]]);

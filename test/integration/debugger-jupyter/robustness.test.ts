@@ -4,7 +4,7 @@
 // a message and the body keys JupyterLab dereferences — never a missing reply.
 
 import { DapClient, jlabInitializeArgs } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -19,15 +19,9 @@ afterAll(async () => {
   await kc?.shutdown();
 });
 
-function run(code: string): { msgId: string; reply: Promise<Msg> } {
-  return kc.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-}
+const run = (code: string) => kc.run(code);
 
-async function finish(exec: { msgId: string; reply: Promise<Msg> }): Promise<Msg> {
-  const r = await withTimeout(exec.reply, 20000, 'execute_reply');
-  await kc.waitIdle(exec.msgId);
-  return r;
-}
+const finish = (exec: Execution) => kc.finish(exec);
 
 const CELL = 'function twice(x: number) {\n  const y = x * 2;\n  return y;\n}\ntwice(4);';
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { murmur2 } from '../../../kernel/src/common/murmur2';
 import { DapClient } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -26,15 +26,9 @@ afterAll(async () => {
   await kc?.shutdown();
 });
 
-function run(code: string): { msgId: string; reply: Promise<Msg> } {
-  return kc.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-}
+const run = (code: string) => kc.run(code);
 
-async function finish(exec: { msgId: string; reply: Promise<Msg> }): Promise<Msg> {
-  const r = await withTimeout(exec.reply, 20000, 'execute_reply');
-  await kc.waitIdle(exec.msgId);
-  return r;
-}
+const finish = (exec: Execution) => kc.finish(exec);
 
 describe('before the debugger is started (§5 #39)', () => {
   test('modules and source work without initialize', async () => {

@@ -192,9 +192,12 @@ describe('exceptions', () => {
 
 describe('pause', () => {
   test('pauses a running infinite loop, then continue; interrupt resumes', async () => {
-    const code = 'var spin = 0;\nwhile (true) {\n  spin++;\n}\n';
+    const code = 'var spin = 0;\nrequire("node:fs").writeSync(1, "spinning\\n");\nwhile (true) {\n  spin++;\n}\n';
     const run = h.runCell(code);
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait until the loop is really running (it says so on stdout just before it starts).
+    const deadline = Date.now() + 5000;
+    while (!h.runner.stdout().includes('spinning') && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    expect(h.runner.stdout()).toContain('spinning');
     const m = h.mark();
     const t0 = performance.now();
     await h.ok('pause', { threadId: 1 });
@@ -203,7 +206,7 @@ describe('pause', () => {
     expect(e.body).toMatchObject({ reason: 'pause', threadId: 1 });
     const f = await topFrame();
     expect(f.source?.path).toBe(run.path);
-    expect([2, 3]).toContain(f.line);
+    expect([3, 4]).toContain(f.line);
     expect(h.dbg.isStopped()).toBe(true);
     await h.ok('continue', { threadId: 1 });
     await h.waitEvent('continued', m);
