@@ -36,6 +36,9 @@ export interface PauseState {
 
 let pauseGeneration = 0;
 
+/** Upper bound on waiting for `Debugger.resumed` after a resume command succeeded. */
+const RESUMED_EVENT_WAIT_MS = 2000;
+
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
@@ -50,6 +53,8 @@ export class Thread {
   private readonly predictor: CatchPredictor;
   private inspectStores: VariableStore[] = [];
   private inspectGeneration = 0;
+  /** Callers of resume() waiting for the target to report that it left the pause. */
+  private resumeWaiters: Array<() => void> = [];
 
   constructor(
     readonly target: ITarget,
@@ -222,6 +227,9 @@ export class Thread {
   }
 
   private onResumed(): void {
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const w of waiters) w();
     const p = this.paused;
     if (!p) return;
     this.paused = undefined;
@@ -236,9 +244,26 @@ export class Thread {
     this.inspectStores = [];
   }
 
+  /**
+   * Resumes and returns once the target has left the pause (its `Debugger.resumed` event, which
+   * V8 sends after the command's response), so callers never see a stale stopped state.
+   */
   async resume(): Promise<void> {
     if (!this.paused) return;
-    await this.cdp.send('Debugger.resume', {});
+    const left = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, RESUMED_EVENT_WAIT_MS);
+      this.resumeWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      await this.cdp.send('Debugger.resume', {});
+    } catch (e) {
+      this.resumeWaiters = [];
+      throw e;
+    }
+    await left;
   }
 
   async step(kind: 'next' | 'stepIn' | 'stepOut'): Promise<void> {
