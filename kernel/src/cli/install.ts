@@ -1,5 +1,8 @@
 // Writes and removes the `typescript` and `javascript` kernelspecs (kernel.json + logos) in the
-// user's, the Python environment's (--sys-prefix) or a given prefix's Jupyter data directory.
+// user's, the Python environment's (--sys-prefix) or a given prefix's Jupyter data directory,
+// together with the prebuilt JupyterLab extension (labextensions/@tskernel/labextension: the
+// debugger sidebar's "Node processes" section) and default debugger variable filters for the two
+// kernels (JupyterLab settings overrides, merged into what is there).
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -42,6 +45,148 @@ export function kernelsDir(target: InstallTarget): string {
   }
 }
 
+/** The Jupyter data directory (`<prefix>/share/jupyter`, or the user's) the kernelspecs go in. */
+export function dataDir(target: InstallTarget): string {
+  return path.dirname(kernelsDir(target));
+}
+
+// --- the prebuilt JupyterLab extension ---------------------------------------------------------
+
+export const LABEXTENSION_NAME = '@tskernel/labextension';
+
+/** A directory holding the prebuilt extension: package.json with jupyterlab._build, static/. */
+function isPrebuilt(dir: string): boolean {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; jupyterlab?: { _build?: { load?: string } } };
+    const load = pkg.jupyterlab?._build?.load;
+    return pkg.name === LABEXTENSION_NAME && typeof load === 'string' && fs.existsSync(path.join(dir, load));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the built extension is: $TSKERNEL_LABEXTENSION_DIR, a copy shipped inside the kernel
+ * package (kernel/labextension), or the repository's labextension/prebuilt (from kernel/dist/cli
+ * or kernel/src/cli). Undefined when it has not been built.
+ */
+export function findLabextension(): string | undefined {
+  const env = process.env.TSKERNEL_LABEXTENSION_DIR;
+  const candidates = env ? [env] : [path.join(__dirname, '..', '..', 'labextension'), path.join(__dirname, '..', '..', '..', 'labextension', 'prebuilt')];
+  return candidates.map((c) => path.resolve(c)).find(isPrebuilt);
+}
+
+export function labextensionDir(target: InstallTarget): string {
+  return path.join(dataDir(target), 'labextensions', ...LABEXTENSION_NAME.split('/'));
+}
+
+function installLabextension(target: InstallTarget, source: string | undefined): string {
+  if (!source) return `note: the JupyterLab extension is not built (npm run build), so the debugger's "Node processes" section is not installed`;
+  const dest = labextensionDir(target);
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  fs.cpSync(source, dest, { recursive: true });
+  return `installed JupyterLab extension ${LABEXTENSION_NAME} in ${dest}`;
+}
+
+function uninstallLabextension(target: InstallTarget): string {
+  const dest = labextensionDir(target);
+  let ours = false;
+  try {
+    ours = (JSON.parse(fs.readFileSync(path.join(dest, 'package.json'), 'utf8')) as { name?: string }).name === LABEXTENSION_NAME;
+  } catch {
+    ours = false;
+  }
+  if (!ours) return `no JupyterLab extension ${LABEXTENSION_NAME} in ${path.dirname(path.dirname(dest))}`;
+  fs.rmSync(dest, { recursive: true, force: true });
+  const scope = path.dirname(dest);
+  if (fs.existsSync(scope) && fs.readdirSync(scope).length === 0) fs.rmdirSync(scope);
+  return `removed JupyterLab extension ${LABEXTENSION_NAME} from ${dest}`;
+}
+
+// --- default variable filters --------------------------------------------------------------------
+
+/** The debugger extension's plugin whose `variableFilters` (by kernel name) hide variables. */
+export const DEBUGGER_PLUGIN = '@jupyterlab/debugger-extension:main';
+/**
+ * Names the variables panel hides for our kernels. The kernel already leaves Node's built-ins out
+ * of the Globals scope (it lists only what cells defined), so this is short: the kernel's import
+ * helper and the CommonJS wrapper's arguments, which show up as locals of an attached process's
+ * module-level frames.
+ */
+export const VARIABLE_FILTERS = ['__tskernel_import__', 'require', 'module', 'exports', '__filename', '__dirname'];
+
+/**
+ * The settings-overrides file for the target. A prefix's (and --sys-prefix's)
+ * `share/jupyter/lab/settings/overrides.json` is what jupyterlab_server reads as the app
+ * settings of a JupyterLab installed in that prefix, and what lab/server reads from the prefix
+ * on JUPYTER_PATH. For --user there is no per-user app-settings directory, so the user's
+ * `<config dir>/labconfig/default_setting_overrides.json` (read by jupyterlab_server too).
+ */
+export function overridesFile(target: InstallTarget): string {
+  if (target.kind === 'user') {
+    const config = process.env.JUPYTER_CONFIG_DIR || path.join(os.homedir(), '.jupyter');
+    return path.join(config, 'labconfig', 'default_setting_overrides.json');
+  }
+  return path.join(dataDir(target), 'lab', 'settings', 'overrides.json');
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads a JSON object file; undefined when missing; throws when it exists but is not an object. */
+function readJsonObject(file: string): Json | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const v: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!isObject(v)) throw new Error('not a JSON object');
+  return v;
+}
+
+function writeOverrides(target: InstallTarget): string {
+  const file = overridesFile(target);
+  let data: Json;
+  try {
+    data = readJsonObject(file) ?? {};
+  } catch (e) {
+    return `note: left ${file} alone (${(e as Error).message}); no default variable filters`;
+  }
+  const plugin = isObject(data[DEBUGGER_PLUGIN]) ? (data[DEBUGGER_PLUGIN] as Json) : {};
+  const filters = isObject(plugin.variableFilters) ? (plugin.variableFilters as Json) : {};
+  for (const spec of KERNELSPECS) {
+    const have = Array.isArray(filters[spec.name]) ? (filters[spec.name] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    filters[spec.name] = [...have, ...VARIABLE_FILTERS.filter((n) => !have.includes(n))];
+  }
+  plugin.variableFilters = filters;
+  data[DEBUGGER_PLUGIN] = plugin;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  return `set debugger variable filters for ${KERNELSPECS.map((k) => k.name).join(', ')} in ${file}`;
+}
+
+function removeOverrides(target: InstallTarget): string | undefined {
+  const file = overridesFile(target);
+  let data: Json | undefined;
+  try {
+    data = readJsonObject(file);
+  } catch {
+    return undefined;
+  }
+  const plugin = data?.[DEBUGGER_PLUGIN];
+  if (!data || !isObject(plugin) || !isObject(plugin.variableFilters)) return undefined;
+  const filters = plugin.variableFilters;
+  for (const spec of KERNELSPECS) {
+    if (!Array.isArray(filters[spec.name])) continue;
+    const rest = (filters[spec.name] as unknown[]).filter((n) => !VARIABLE_FILTERS.includes(n as string));
+    if (rest.length) filters[spec.name] = rest;
+    else delete filters[spec.name];
+  }
+  if (!Object.keys(filters).length) delete plugin.variableFilters;
+  if (!Object.keys(plugin).length) delete data[DEBUGGER_PLUGIN];
+  if (Object.keys(data).length) fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  else fs.rmSync(file, { force: true });
+  return `removed the debugger variable filters from ${file}`;
+}
+
 export function kernelJson(language: 'typescript' | 'javascript', display: string): object {
   return {
     argv: [process.execPath, MAIN, 'kernel', '-f', '{connection_file}', '--language', language],
@@ -52,7 +197,12 @@ export function kernelJson(language: 'typescript' | 'javascript', display: strin
   };
 }
 
-export function install(target: InstallTarget): string[] {
+export interface InstallOptions {
+  /** The prebuilt extension to copy (default: findLabextension()); null: skip it. */
+  labextension?: string | null;
+}
+
+export function install(target: InstallTarget, options: InstallOptions = {}): string[] {
   const root = kernelsDir(target);
   const out: string[] = [];
   for (const spec of KERNELSPECS) {
@@ -69,6 +219,8 @@ export function install(target: InstallTarget): string[] {
     }
     out.push(`installed kernelspec ${spec.name} in ${dir}`);
   }
+  if (options.labextension !== null) out.push(installLabextension(target, options.labextension ?? findLabextension()));
+  out.push(writeOverrides(target));
   return out;
 }
 
@@ -86,5 +238,8 @@ export function uninstall(target: InstallTarget): string[] {
       out.push(`no tskernel kernelspec ${spec.name} in ${root}`);
     }
   }
+  out.push(uninstallLabextension(target));
+  const o = removeOverrides(target);
+  if (o) out.push(o);
   return out;
 }

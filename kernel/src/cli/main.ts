@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `tskernel` command: `tskernel kernel -f <connection file> [--language ts|js]` runs a kernel
 // (what kernelspecs invoke), `tskernel install [--user|--sys-prefix|--prefix DIR]` writes the
-// kernelspecs, `tskernel uninstall` removes them.
+// kernelspecs plus the JupyterLab extension (the debugger's "Node processes" section) and default
+// variable filters into that Jupyter data directory, `tskernel uninstall` removes them.
 
 import { startKernel } from '../app/kernelApp';
 import { install, uninstall, type InstallTarget } from './install';
@@ -10,7 +11,7 @@ function usage(): never {
   process.stderr.write(
     [
       'usage:',
-      '  tskernel install [--user | --sys-prefix | --prefix DIR] [--name-prefix P]',
+      '  tskernel install [--user | --sys-prefix | --prefix DIR] [--no-labextension]',
       '  tskernel uninstall [--user | --sys-prefix | --prefix DIR]',
       '  tskernel kernel -f CONNECTION_FILE [--language typescript|javascript]',
       '',
@@ -33,7 +34,8 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
   switch (cmd) {
     case 'install': {
-      for (const line of install(installTarget(args))) process.stdout.write(line + '\n');
+      const options = args.includes('--no-labextension') ? { labextension: null } : {};
+      for (const line of install(installTarget(args), options)) process.stdout.write(line + '\n');
       return;
     }
     case 'uninstall': {

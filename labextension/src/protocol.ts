@@ -1,0 +1,122 @@
+// Shapes of tskernel's custom debug requests (schema/attach.schema.json) as the panel uses them,
+// and a small client that sends them as Jupyter debug_request messages on the control channel.
+
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+
+export interface ListenArguments {
+  host?: string;
+  port?: number;
+  allowNonLoopback?: boolean;
+  advertiseHost?: string;
+  tokenTtlSeconds?: number;
+  stop?: boolean;
+}
+
+export interface ListenBody {
+  listening: boolean;
+  host?: string;
+  port?: number;
+  fingerprint?: string;
+  token?: string;
+  tokenId?: string;
+  expiresAt?: string;
+  commands?: { import: string; require: string; api: string };
+  warning?: string;
+}
+
+export interface InspectorInfo {
+  host: string;
+  port: number;
+  targets: { id: string; title: string; url: string; webSocketDebuggerUrl: string }[];
+}
+
+export interface ProcessInfo {
+  pid: number;
+  command: string;
+}
+
+export interface AgentInfo {
+  id: string;
+  pid: number;
+  title: string;
+  node: string;
+  remoteAddress: string;
+  connectedAt: number;
+}
+
+export interface AttachedTarget {
+  threadId: number;
+  name: string;
+  pid?: number;
+  via: 'port' | 'pid' | 'agent';
+}
+
+export interface ListTargetsBody {
+  inspectors: InspectorInfo[];
+  processes: ProcessInfo[];
+  agents: AgentInfo[];
+  attached: AttachedTarget[];
+}
+
+export type AttachTargetArguments =
+  | { port: number; host?: string; allowNonLoopback?: boolean; targetId?: string }
+  | { pid: number; inspectorPorts?: number[] }
+  | { agentId: string };
+
+export interface AttachTargetBody {
+  target: AttachedTarget;
+  inspectorClosed?: boolean;
+  warning?: string;
+  elapsedMs?: number;
+}
+
+export interface ThreadsBody {
+  threads: { id: number; name: string }[];
+}
+
+export interface DebugInfoBody {
+  isStarted: boolean;
+  stoppedThreads: number[];
+}
+
+interface Requests {
+  listen: [ListenArguments, ListenBody];
+  listTargets: [{ ports?: number[]; scanProcesses?: boolean }, ListTargetsBody];
+  attachTarget: [AttachTargetArguments, AttachTargetBody];
+  detachTarget: [{ threadId: number }, Record<string, never>];
+  threads: [Record<string, never>, ThreadsBody];
+  debugInfo: [Record<string, never>, DebugInfoBody];
+}
+
+/** A failed request: the kernel's message (success: false). */
+export class RequestError extends Error {}
+
+// High, so our seq numbers never look like the debugger session's own (they are only labels:
+// replies are matched by the Jupyter parent header).
+let seq = 1_000_000;
+
+/** Sends one DAP request to the kernel (debug_request) and returns the reply's body. */
+export async function request<K extends keyof Requests>(kernel: Kernel.IKernelConnection, command: K, args: Requests[K][0]): Promise<Requests[K][1]> {
+  const content: KernelMessage.IDebugRequestMsg['content'] = { type: 'request', seq: seq++, command, arguments: args };
+  const reply = await kernel.requestDebug(content).done;
+  const c = reply.content as { success?: boolean; message?: string; body?: unknown };
+  if (!c.success) throw new RequestError(c.message || `${command} failed`);
+  return (c.body ?? {}) as Requests[K][1];
+}
+
+/** True for addresses that stay on this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** "9229", ":9229", "host:9229", "[::1]:9229" -> {host?, port}; undefined when not a port. */
+export function parseHostPort(text: string): { host?: string; port: number } | undefined {
+  const t = text.trim();
+  const m = /^(?:(\[[^\]]+\]|[^:\s]*):)?(\d{1,5})$/.exec(t);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  const host = m[1] ? m[1].replace(/^\[|\]$/g, '') : undefined;
+  return host ? { host, port } : { port };
+}
