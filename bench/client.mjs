@@ -56,7 +56,7 @@ export class BenchClient {
         const at = frames.findIndex((f) => f.toString() === '<IDS|MSG>');
         const header = JSON.parse(frames[at + 2]); const parent = JSON.parse(frames[at + 3]); const content = JSON.parse(frames[at + 5]);
         if (isIopub) {
-          if (header.msg_type === 'debug_event' && this.eventWaiters) { const i = this.eventWaiters.findIndex((w) => w.event === content.event); if (i >= 0) this.eventWaiters.splice(i, 1)[0].resolve(content); }
+          if (header.msg_type === 'debug_event' && this.eventWaiters) { const i = this.eventWaiters.findIndex((w) => w.event === content.event && (!w.pred || w.pred(content))); if (i >= 0) this.eventWaiters.splice(i, 1)[0].resolve(content); }
           if (header.msg_type === 'stream') this.streamText.set(parent.msg_id, (this.streamText.get(parent.msg_id) ?? '') + content.text);
           if (header.msg_type === 'status' && content.execution_state === 'idle') { this.idles.get(parent.msg_id)?.(); this.idles.delete(parent.msg_id); }
         } else { this.waiters.get(parent.msg_id)?.({ header, content }); this.waiters.delete(parent.msg_id); }
@@ -81,9 +81,9 @@ export class BenchClient {
     if (!reply.content.success) throw new Error(`${command}: ${reply.content.message}`);
     return reply.content.body;
   }
-  /** Resolves with the next debug_event named `event` (listeners see every IOPub debug_event). */
-  nextEvent(event) {
-    return new Promise((resolve) => { (this.eventWaiters ??= []).push({ event, resolve }); });
+  /** Resolves with the next debug_event named `event` (and matching `pred`, if given). */
+  nextEvent(event, pred) {
+    return new Promise((resolve) => { (this.eventWaiters ??= []).push({ event, pred, resolve }); });
   }
   async execute(code) {
     const r = this.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });

@@ -1,4 +1,4 @@
-// Runs every benchmark (core, language service, debugger) one after another; each prints its
+// Runs every benchmark (core, language service, debugger, attach) one after another; each prints its
 // table and writes bench/results/<name>.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const name of ['core', 'lang', 'debugger']) {
+for (const name of ['core', 'lang', 'debugger', 'attach']) {
   const file = join(here, `${name}.mjs`);
   if (!existsSync(file)) continue;
   console.log(`\n## ${name}`);
