@@ -15,6 +15,8 @@ export interface RemoteTargetOptions {
   pid?: number;
   /** Agent links announce themselves with Agent.hello; a plain inspector never does. */
   expectHello: boolean;
+  /** Reached over loopback or by pid: it shares this host's files. */
+  onThisHost: boolean;
 }
 
 export class RemoteTarget implements ITarget {
@@ -22,6 +24,7 @@ export class RemoteTarget implements ITarget {
   /** Mutable: a by-port target learns its pid (and so its full name) after connecting. */
   name: string;
   pid?: number;
+  readonly onThisHost: boolean;
   readonly cdp: CdpClient;
   private hidden: string[] = [];
   private readonly helloSeen: Promise<void>;
@@ -30,6 +33,7 @@ export class RemoteTarget implements ITarget {
     this.threadId = options.threadId;
     this.name = options.name;
     this.pid = options.pid;
+    this.onThisHost = options.onThisHost;
     this.cdp = new CdpClient(transport);
     this.helloSeen = !options.expectHello
       ? Promise.resolve()

@@ -1,12 +1,15 @@
 // Builds the DAP call stack from a V8 pause: host frames (node internals, the kernel's runner,
 // our own evaluations) are hidden; cell frames are pathed by their cell file and mapped through
-// the cell's source map; a cell's top level is exactly one frame named `<cell>` (for async cells
-// the transpiler's wrapper function and the script's top level collapse into it).
+// the cell's source map; frames in a file with a source map (an attached server compiled from
+// TypeScript) show the original file and line; a cell's top level is exactly one frame named
+// `<cell>` (for async cells the transpiler's wrapper function and the script's top level collapse
+// into it).
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
 import type { CellFiles } from '../common/cellFiles';
 import { lineMapFor } from './breakpoints/binder';
+import type { ScriptMaps } from './scriptMaps';
 import type { ScriptInfo, ScriptRegistry } from './scripts';
 
 export interface FrameInfo {
@@ -34,18 +37,21 @@ export function isAsyncCellWrapper(cf: Protocol.Debugger.CallFrame, generated: s
   return /^(var [^;]*; )?\($/.test(before) && firstLine.slice(cf.functionLocation.columnNumber ?? 0).startsWith('async () => {');
 }
 
-/** UI (1-based) line and column of a generated location in a script. */
-export function uiLocation(cells: CellFiles, script: ScriptInfo | undefined, loc: Protocol.Debugger.Location): { line: number; column: number } {
+/** UI path and (1-based) line and column of a generated location in a script. */
+function uiLocation(cells: CellFiles, maps: ScriptMaps, script: ScriptInfo | undefined, loc: Protocol.Debugger.Location): { path?: string; line: number; column: number } {
   const path = script?.path;
   const map = path ? lineMapFor(cells.get(path)?.map) : undefined;
   if (map) {
     const o = map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 });
-    if (o) return { line: o.line0 + 1, column: o.col0 + 1 };
+    if (o) return { path, line: o.line0 + 1, column: o.col0 + 1 };
+  } else if (maps.hasMap(loc.scriptId)) {
+    const o = maps.originalFor(loc.scriptId, loc.lineNumber, loc.columnNumber ?? 0);
+    if (o) return { path: o.path, line: o.line0 + 1, column: o.col0 + 1 };
   }
-  return { line: loc.lineNumber + 1, column: (loc.columnNumber ?? 0) + 1 };
+  return { path, line: loc.lineNumber + 1, column: (loc.columnNumber ?? 0) + 1 };
 }
 
-export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: ScriptRegistry, cells: CellFiles): FrameInfo[] {
+export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: ScriptRegistry, cells: CellFiles, maps: ScriptMaps): FrameInfo[] {
   const frames: FrameInfo[] = [];
   for (let i = 0; i < callFrames.length; i++) {
     const cf = callFrames[i];
@@ -66,9 +72,10 @@ export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: 
       topLevel = true;
       name = CELL_FRAME_NAME;
     }
-    const { line, column } = uiLocation(cells, script, cf.location);
+    const ui = uiLocation(cells, maps, script, cf.location);
+    const { line, column } = ui;
     const id = nextFrameId++;
-    const source: DebugProtocol.Source = path ? { path, name: path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` };
+    const source: DebugProtocol.Source = ui.path ? { path: ui.path, name: ui.path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` };
     frames.push({ id, callFrame: cf, script, topLevel, dap: { id, name, line, column, source } });
   }
   // Nothing user-visible (e.g. paused inside host code): show the raw top frame rather than nothing.

@@ -11,6 +11,8 @@ import { BreakpointBinder } from './breakpoints/binder';
 import type { BreakpointModel, UserBreakpoint } from './breakpoints/model';
 import { CatchPredictor, type ExceptionMode } from './exceptions';
 import type { DapEvents } from './protocol';
+import { targetFileReader } from './mapReader';
+import { ScriptMaps } from './scriptMaps';
 import { INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
 import { buildFrames, type FrameInfo } from './stack';
 import { UserError } from './errors';
@@ -45,6 +47,12 @@ function escapeRegex(s: string): string {
 
 export class Thread {
   readonly scripts: ScriptRegistry;
+  /** Source maps of the target's own files (compiled TypeScript): breakpoints and stacks go through them. */
+  readonly maps: ScriptMaps;
+  /** Per script with a source map: loading it and re-placing the breakpoints of its sources. */
+  private readonly mapWork = new Map<string, Promise<void>>();
+  /** Reads a file as the target sees it (locally, or through the target when it runs elsewhere). */
+  readonly readFile: (path: string) => Promise<string | undefined>;
   readonly binder: BreakpointBinder;
   private attached = false;
   private paused?: PauseState;
@@ -61,10 +69,12 @@ export class Thread {
     private readonly host: ThreadHost,
   ) {
     this.scripts = new ScriptRegistry((path, url) => this.isHidden(path, url));
-    this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, changed: (bp) => this.breakpointChanged(bp) });
+    this.readFile = targetFileReader(target);
+    this.maps = new ScriptMaps(this.readFile);
+    this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, maps: this.maps, changed: (bp) => this.breakpointChanged(bp) });
     this.predictor = new CatchPredictor(async (scriptId) => (await this.cdp.send('Debugger.getScriptSource', { scriptId })).scriptSource);
     const cdp = target.cdp;
-    cdp.on('Debugger.scriptParsed', (ev) => this.scripts.add(ev));
+    cdp.on('Debugger.scriptParsed', (ev) => this.onScriptParsed(ev));
     cdp.on('Debugger.paused', (ev) => void this.onPaused(ev).catch((e) => log.error('pause handling failed', e)));
     cdp.on('Debugger.resumed', () => this.onResumed());
     target.onClose(() => this.onClosed());
@@ -114,6 +124,8 @@ export class Thread {
     if (this.attached) return;
     await this.target.ready();
     this.scripts.clear();
+    this.maps.clear();
+    this.mapWork.clear();
     await this.cdp.send('Debugger.enable', {});
     this.attached = true;
     const bps = this.host.model.all();
@@ -170,7 +182,7 @@ export class Thread {
 
   private async onPaused(ev: Protocol.Debugger.PausedEvent): Promise<void> {
     if (ev.reason === 'instrumentation') return this.onInstrumentation(ev);
-    const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells);
+    const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells, this.maps);
     const expected = this.expect;
     this.expect = undefined;
     const store = new VariableStore(this.cdp, `tskernel-pause-${++pauseGeneration}`);
@@ -215,12 +227,24 @@ export class Thread {
     if (this.paused === state) await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
   }
 
+  private onScriptParsed(ev: Protocol.Debugger.ScriptParsedEvent): void {
+    const info = this.scripts.add(ev);
+    if (!ev.sourceMapURL || info.hidden || (info.path && this.host.cells.isCellPath(info.path))) return;
+    const work = this.maps.add(ev.scriptId, ev.url, ev.sourceMapURL).then(async (sources) => {
+      if (!this.attached) return;
+      await Promise.all(sources.map((path) => this.binder.refreshPath(path, this.host.model.forPath(path))));
+    });
+    this.mapWork.set(ev.scriptId, work.catch((e) => log.warn('placing breakpoints through a source map failed', e)));
+  }
+
   /** A script with a source map is about to run: place its breakpoints through the map first. */
   private async onInstrumentation(ev: Protocol.Debugger.PausedEvent): Promise<void> {
     try {
-      const data = ev.data as { url?: string } | undefined;
+      const data = ev.data as { url?: string; scriptId?: string } | undefined;
       const path = data?.url ? urlToPath(data.url) : undefined;
-      if (path) await this.binder.refreshPath(path, this.host.model.forPath(path));
+      const mapped = data?.scriptId ? this.mapWork.get(data.scriptId) : undefined;
+      if (mapped) await mapped;
+      else if (path) await this.binder.refreshPath(path, this.host.model.forPath(path));
     } finally {
       await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
     }

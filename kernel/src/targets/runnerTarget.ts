@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 const KERNEL_ROOT = path.resolve(__dirname, '..', '..');
 
 export class RunnerTarget implements ITarget {
+  readonly onThisHost = true;
   readonly threadId = 1;
   readonly name: string;
   readonly cdp: CdpClient;

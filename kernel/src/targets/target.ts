@@ -11,6 +11,8 @@ export interface ITarget {
   readonly name: string;
   /** The process id of the target, when known. */
   readonly pid?: number;
+  /** The target runs on this host (its file paths are ours): source maps are read locally. */
+  readonly onThisHost: boolean;
   readonly cdp: CdpClient;
   /** Absolute path prefixes of host code (kernel runner, agent): hidden from stacks and skipped when stepping. */
   hiddenPaths(): readonly string[];

@@ -23,7 +23,7 @@ describe('agent dial-back', () => {
     const target = await startTarget([flag, REGISTER_JS], { TSKERNEL_ATTACH_TOKEN: token });
     try {
       const agent = await waiting;
-      const remote = new RemoteTarget(agent.link, { threadId: 2, name: agent.info.title, pid: agent.info.pid, expectHello: true });
+      const remote = new RemoteTarget(agent.link, { threadId: 2, name: agent.info.title, pid: agent.info.pid, expectHello: true, onThisHost: true });
       await remote.ready();
       const r = await remote.cdp.send('Runtime.evaluate', { expression: 'answer' });
       console.log(`attach by agent (${flag}): ${(performance.now() - t0).toFixed(0)} ms from spawn to first evaluate`);

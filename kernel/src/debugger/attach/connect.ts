@@ -54,7 +54,7 @@ export async function connectByPort(args: { port: number; host?: string; allowNo
   }
   const script = scriptFromUrl(conn.endpoint.url, conn.endpoint.title);
   const shownHost = host === '127.0.0.1' || host === '::1' ? 'localhost' : host;
-  const target = new RemoteTarget(conn.transport, { threadId, name: targetName(script, undefined, shownHost), expectHello: false });
+  const target = new RemoteTarget(conn.transport, { threadId, name: targetName(script, undefined, shownHost), expectHello: false, onThisHost: shownHost === 'localhost' });
   // /json/list does not carry the pid: ask the target (bounded; a busy target stays unnamed).
   const r = await withDeadline(
     target.cdp.send('Runtime.evaluate', { expression: 'process.pid', returnByValue: true, silent: true }).catch(() => undefined),
@@ -70,7 +70,8 @@ export async function connectByPort(args: { port: number; host?: string; allowNo
 
 export function adoptAgent(agent: AttachedAgent, threadId: number, via: AttachVia): Connected {
   const script = agent.info.argv[0] ?? agent.info.title;
-  const target = new RemoteTarget(agent.link, { threadId, name: targetName(script, agent.info.pid, hostOf(agent.remoteAddress)), pid: agent.info.pid, expectHello: true });
+  const host = hostOf(agent.remoteAddress);
+  const target = new RemoteTarget(agent.link, { threadId, name: targetName(script, agent.info.pid, host), pid: agent.info.pid, expectHello: true, onThisHost: via === 'pid' || host === 'localhost' });
   return { target, via, link: agent.link };
 }
 

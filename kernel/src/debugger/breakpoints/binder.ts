@@ -1,26 +1,36 @@
 // Applies the user's breakpoints to one target: by-URL V8 breakpoints (so a cell that has not run
 // yet binds when V8 parses it), lines translated through the cell's source map when the
-// transpiler moved code, conditions compiled for V8, and verification reported back through
-// `breakpoint` events when V8 resolves them.
+// transpiler moved code or through a loaded script's source map when the path is an original
+// file (an attached server's .ts), conditions compiled for V8, and verification reported back
+// through `breakpoint` events when V8 resolves them.
 
 import type { Protocol } from 'devtools-protocol';
 import type { CellFiles } from '../../common/cellFiles';
 import type { CdpClient } from '../../targets/cdpClient';
-import { urlRegexFor } from '../scripts';
+import type { ScriptMaps } from '../scriptMaps';
+import { urlRegexFor, urlToPath } from '../scripts';
 import { LineMap } from '../sourceMap';
 import { compileCondition, resetHitsExpression } from './conditions';
 import type { UserBreakpoint } from './model';
 
 interface Applied {
   bp: UserBreakpoint;
-  cdpId?: string;
-  /** The source map text used to place it ('' = none). */
+  cdpIds: string[];
+  /** What placed it (cell map text or mapped script ids; '' = none): re-placed when it changes. */
   mapKey: string;
+}
+
+/** Where V8 breakpoints go for one user breakpoint. */
+interface Placement {
+  mapKey: string;
+  locations: { urlRegex: string; line0: number; col0?: number }[];
 }
 
 export interface BinderHost {
   cdp: CdpClient;
   cells: CellFiles;
+  /** Source maps of the target's own (non-cell) scripts. */
+  maps: ScriptMaps;
   /** A breakpoint's verification or line changed. */
   changed(bp: UserBreakpoint): void;
 }
@@ -59,7 +69,7 @@ export class BreakpointBinder {
 
   /** Re-places the breakpoints of `path` if its source map changed since they were set. */
   async refreshPath(path: string, bps: readonly UserBreakpoint[]): Promise<void> {
-    const mapKey = this.host.cells.get(path)?.map ?? '';
+    const mapKey = this.mapKeyFor(path);
     const stale = bps.filter((bp) => this.applied.get(bp.id)?.mapKey !== mapKey);
     if (!stale.length) return;
     await Promise.all(stale.map((bp) => this.remove(bp)));
@@ -81,42 +91,67 @@ export class BreakpointBinder {
     return this.byCdpId.get(cdpId)?.bp;
   }
 
-  private async set(bp: UserBreakpoint): Promise<void> {
-    const record = this.host.cells.get(bp.path);
-    const mapKey = record?.map ?? '';
-    const map = lineMapFor(record?.map);
-    let line0 = bp.line - 1;
-    let col0 = bp.column !== undefined ? bp.column - 1 : undefined;
-    if (map) {
-      const gen = map.generatedFor(line0);
-      if (gen) {
-        line0 = gen.line0;
-        col0 = gen.col0;
-      }
+  private mapKeyFor(path: string): string {
+    const cellMap = this.host.cells.get(path)?.map;
+    if (cellMap) return cellMap;
+    const scripts = this.host.maps.keyFor(path);
+    return scripts ? `scripts:${scripts}` : '';
+  }
+
+  private placementFor(bp: UserBreakpoint): Placement {
+    const line0 = bp.line - 1;
+    const col0 = bp.column !== undefined ? bp.column - 1 : undefined;
+    const mapKey = this.mapKeyFor(bp.path);
+    const cellMap = lineMapFor(this.host.cells.get(bp.path)?.map);
+    if (cellMap) {
+      const gen = cellMap.generatedFor(line0);
+      return { mapKey, locations: [gen ? { urlRegex: urlRegexFor(bp.path), ...gen } : { urlRegex: urlRegexFor(bp.path), line0, col0 }] };
     }
+    if (this.host.maps.isMappedSource(bp.path)) {
+      const seen = new Set<string>();
+      const locations: Placement['locations'] = [];
+      for (const g of this.host.maps.generatedFor(bp.path, line0, col0)) {
+        const key = `${g.url}:${g.line0}:${g.col0}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        locations.push({ urlRegex: urlRegexFor(urlToPath(g.url) ?? g.url), line0: g.line0, col0: g.col0 });
+      }
+      return { mapKey, locations };
+    }
+    return { mapKey, locations: [{ urlRegex: urlRegexFor(bp.path), line0, col0 }] };
+  }
+
+  private async set(bp: UserBreakpoint): Promise<void> {
+    if (!this.host.cells.get(bp.path) && !this.host.cells.isCellPath(bp.path)) await this.host.maps.predict(bp.path);
+    const placement = this.placementFor(bp);
     const compiled = compileCondition(bp, String(bp.id));
+    const entry: Applied = { bp, cdpIds: [], mapKey: placement.mapKey };
+    this.applied.set(bp.id, entry);
     if (compiled.error) {
       bp.verified = false;
       bp.message = compiled.error;
-      this.applied.set(bp.id, { bp, mapKey });
       return;
     }
-    const entry: Applied = { bp, mapKey };
-    this.applied.set(bp.id, entry);
     try {
-      const r = await this.host.cdp.send('Debugger.setBreakpointByUrl', {
-        urlRegex: urlRegexFor(bp.path),
-        lineNumber: line0,
-        ...(col0 !== undefined ? { columnNumber: col0 } : {}),
-        ...(compiled.condition ? { condition: compiled.condition } : {}),
-      });
-      entry.cdpId = r.breakpointId;
-      this.byCdpId.set(r.breakpointId, entry);
-      if (r.locations.length) this.markResolved(entry, r.locations[0], false);
-      else if (bp.resolvedLine === undefined) {
+      let resolved = false;
+      for (const loc of placement.locations) {
+        const r = await this.host.cdp.send('Debugger.setBreakpointByUrl', {
+          urlRegex: loc.urlRegex,
+          lineNumber: loc.line0,
+          ...(loc.col0 !== undefined ? { columnNumber: loc.col0 } : {}),
+          ...(compiled.condition ? { condition: compiled.condition } : {}),
+        });
+        entry.cdpIds.push(r.breakpointId);
+        this.byCdpId.set(r.breakpointId, entry);
+        if (r.locations.length && !resolved) {
+          resolved = true;
+          this.markResolved(entry, r.locations[0], false);
+        }
+      }
+      if (!resolved && bp.resolvedLine === undefined) {
         // Not parsed yet: a cell that will run (or a file not loaded yet). It binds by URL later.
         // (A breakpoint another target already resolved, e.g. an attached server's file, stays verified.)
-        bp.verified = this.host.cells.isCellPath(bp.path) || !!record;
+        bp.verified = this.host.cells.isCellPath(bp.path) || !!this.host.cells.get(bp.path);
         bp.message = bp.verified ? undefined : 'The breakpoint will bind when this file is loaded';
       }
     } catch (e) {
@@ -129,9 +164,8 @@ export class BreakpointBinder {
     const entry = this.applied.get(bp.id);
     if (!entry) return;
     this.applied.delete(bp.id);
-    if (!entry.cdpId) return;
-    this.byCdpId.delete(entry.cdpId);
-    await this.host.cdp.send('Debugger.removeBreakpoint', { breakpointId: entry.cdpId }).catch(() => undefined);
+    for (const id of entry.cdpIds) this.byCdpId.delete(id);
+    await Promise.all(entry.cdpIds.map((breakpointId) => this.host.cdp.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => undefined)));
   }
 
   private onResolved(ev: Protocol.Debugger.BreakpointResolvedEvent): void {
@@ -142,7 +176,12 @@ export class BreakpointBinder {
   private markResolved(entry: Applied, loc: Protocol.Debugger.Location, notify: boolean): void {
     const { bp } = entry;
     const map = lineMapFor(this.host.cells.get(bp.path)?.map);
-    const line1 = map ? (map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 })?.line0 ?? loc.lineNumber) + 1 : loc.lineNumber + 1;
+    const original = map ? undefined : this.host.maps.originalFor(loc.scriptId, loc.lineNumber, loc.columnNumber ?? 0);
+    const line1 = map
+      ? (map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 })?.line0 ?? loc.lineNumber) + 1
+      : original?.path === bp.path
+        ? original.line0 + 1
+        : loc.lineNumber + 1;
     const changed = !bp.verified || bp.resolvedLine !== line1 || bp.message !== undefined;
     bp.verified = true;
     bp.resolvedLine = line1;

@@ -125,6 +125,7 @@ function attachedModulePaths(ctx: HandlerContext): string[] {
   for (const t of ctx.session.allThreads()) {
     if (t.id === 1 || !t.isAttached) continue;
     for (const s of t.scripts.all()) if (!s.hidden && s.url.startsWith('file://') && s.path) out.push(s.path);
+    out.push(...t.maps.sourcePaths());
   }
   return out;
 }
@@ -141,10 +142,11 @@ export const loadedSources: Handler<'loadedSources'> = async (ctx) => {
   const seen = new Set<string>();
   const sources: DebugProtocol.Source[] = [];
   for (const t of ctx.session.allThreads()) {
-    for (const s of t.scripts.all()) {
-      if (s.hidden || !s.path || seen.has(s.path)) continue;
-      seen.add(s.path);
-      sources.push({ name: nodePath.basename(s.path), path: s.path });
+    const paths = [...t.scripts.all().filter((s) => !s.hidden && s.path).map((s) => s.path!), ...t.maps.sourcePaths()];
+    for (const path of paths) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      sources.push({ name: nodePath.basename(path), path });
     }
   }
   return { sources };
@@ -165,6 +167,11 @@ export const source: Handler<'source'> = async (ctx, args) => {
     if (script) {
       const r = await t.cdp.send('Debugger.getScriptSource', { scriptId: script.scriptId });
       return { content: r.scriptSource, mimeType: mimeTypeFor(path) };
+    }
+    // An original file behind a source map (the map may embed it; else it is where the target runs).
+    if (t.isAttached && t.maps.isMappedSource(path)) {
+      const content = t.maps.sourceContent(path) ?? (await t.readFile(path));
+      if (content !== undefined) return { content, mimeType: mimeTypeFor(path) };
     }
   }
   if (nodePath.isAbsolute(path)) {
