@@ -2,11 +2,13 @@
 # Browser end-to-end tests: a real JupyterLab 4.5 (lab/app, served by Debian's jupyter_server via
 # lab/server) in headless Debian chromium, driving tskernel's debugger (test/e2e).
 #
-#   bash scripts/e2e.sh [S1 S2 S4]      # default: all scenarios
+#   bash scripts/e2e.sh [S1 S2 S3 S4]   # default: all scenarios (S3: the Node processes panel)
 #
 # From a fresh Debian/Ubuntu machine: installs chromium + the server packages with apt when
 # missing, runs scripts/setup.sh (npm ci + kernel build), builds the app when stale, installs
-# the kernelspecs into a temporary prefix, starts the server on 127.0.0.1 with a random token
+# the kernelspecs and the JupyterLab extension (@tskernel/labextension) into a temporary prefix
+# (the server loads extensions and settings overrides from it through JUPYTER_PATH), starts the
+# server on 127.0.0.1 with a random token
 # and a fresh root dir, runs the scenarios, and stops everything. Screenshots and DAP traces:
 # test-artifacts/e2e/; timings: bench/results/lab.json. Last line: "N passed, N failed".
 set -euo pipefail
@@ -58,7 +60,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-timeout 60 node kernel/dist/cli/main.js install --prefix "$WORK/prefix" >/dev/null
+timeout 60 node kernel/dist/cli/main.js install --prefix "$WORK/prefix" >"$WORK/install.log"
+if ! grep -q "installed JupyterLab extension" "$WORK/install.log"; then
+  cat "$WORK/install.log" >&2
+  echo "e2e: the JupyterLab extension was not installed (labextension/prebuilt missing?)" >&2
+  exit 1
+fi
 export JUPYTER_PATH="$WORK/prefix/share/jupyter"
 
 PORT="${E2E_PORT:-$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')}"

@@ -29,5 +29,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "setup: building"
-npx tsc -b kernel
+# The kernel (tsc -b kernel) and the JupyterLab extension (labextension/prebuilt).
+npm run --silent build
 chmod +x kernel/dist/cli/main.js

@@ -5,7 +5,12 @@ Run it through serve.sh, which sets the environment (data dirs, token, kernelspe
 Environment:
   LAB_DATA       directory for settings, workspaces (required; serve.sh sets it)
   LAB_APP_DIR    the built app (default: ../app next to this file)
-  LAB_LABEXTENSIONS  directory of prebuilt labextensions (default: LAB_APP_DIR/labextensions)
+  LAB_LABEXTENSIONS  directory of prebuilt labextensions (default: LAB_APP_DIR/labextensions);
+                 <dir>/labextensions of every JUPYTER_PATH entry comes first (that is where
+                 `tskernel install --prefix P` puts @tskernel/labextension)
+  LAB_APP_SETTINGS_DIR  app settings (overrides.json, page_config.json); default: the first
+                 JUPYTER_PATH entry's lab/settings (where `tskernel install --prefix P` merges
+                 its default variable filters), else LAB_DATA/app-settings
   LAB_API_STUBS  "0" turns off the /api/me and /api/events stubs (jupyter_server 2 APIs)
 """
 import os
@@ -35,7 +40,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 APP_DIR = os.path.abspath(os.environ.get("LAB_APP_DIR") or os.path.join(HERE, "..", "app"))
 STATIC_DIR = os.path.join(APP_DIR, "static")
 DATA_DIR = os.path.abspath(os.environ.get("LAB_DATA") or os.path.join(HERE, "..", "..", ".lab-data"))
-LABEXTENSIONS = os.environ.get("LAB_LABEXTENSIONS") or os.path.join(APP_DIR, "labextensions")
+JUPYTER_PATH = [os.path.abspath(p) for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+# Installed prefixes first (the first copy of an extension wins), then the app's own directory.
+LABEXTENSIONS = [os.path.join(p, "labextensions") for p in JUPYTER_PATH] + [
+    os.environ.get("LAB_LABEXTENSIONS") or os.path.join(APP_DIR, "labextensions")
+]
+# The settings overrides a JupyterLab installed in the first JUPYTER_PATH prefix would read.
+APP_SETTINGS_DIR = os.environ.get("LAB_APP_SETTINGS_DIR") or (
+    os.path.join(JUPYTER_PATH[0], "lab", "settings") if JUPYTER_PATH else os.path.join(DATA_DIR, "app-settings")
+)
 
 
 class MeHandler(APIHandler):
@@ -85,10 +98,10 @@ class TsKernelLabApp(LabServerApp):
     schemas_dir = os.path.join(STATIC_DIR, "schemas")
     themes_dir = os.path.join(STATIC_DIR, "themes")
     templates_dir = os.path.join(APP_DIR, "templates")
-    app_settings_dir = os.path.join(DATA_DIR, "app-settings")
+    app_settings_dir = APP_SETTINGS_DIR
     user_settings_dir = os.path.join(DATA_DIR, "user-settings")
     workspaces_dir = os.path.join(DATA_DIR, "workspaces")
-    labextensions_path = [LABEXTENSIONS]
+    labextensions_path = LABEXTENSIONS
 
     def initialize_handlers(self):
         super().initialize_handlers()

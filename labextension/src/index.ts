@@ -44,7 +44,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
     };
 
     labShell?.currentChanged.connect(() => panel.contextChanged());
-    app.restored.then(() => panel.contextChanged()).catch(() => undefined);
+    app.restored
+      .then(() => {
+        // Twice the room of the other sections: it holds the attach form and the lists.
+        const accordion = side.content;
+        if (accordion && accordion.widgets[0] === panel && accordion.widgets.length > 1) {
+          accordion.setRelativeSizes(accordion.widgets.map((_, i) => (i === 0 ? 2 : 1)));
+        }
+        panel.contextChanged();
+      })
+      .catch(() => undefined);
 
     if (settingRegistry) {
       settingRegistry

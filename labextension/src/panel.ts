@@ -124,20 +124,17 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     this.title.label = 'Node processes';
     this.title.caption = 'Processes the debugger is attached to, and ones it can attach to';
     this.toolbar.addClass('tsk-NodeProcesses-toolbar');
-    this.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: 'Refresh the list of processes',
-        onClick: () => {
-          // An explicit refresh also forgets processes that are gone.
-          for (const [id, t] of this.threads) if (t.state === 'exited') this.threads.delete(id);
-          this.scheduleRefresh(0);
-        },
-      }),
-    );
-    const refreshNode = this.toolbar.node.querySelector('jp-button, button');
-    refreshNode?.setAttribute('data-testid', 'tsk-refresh');
+    const refresh = new ToolbarButton({
+      icon: refreshIcon,
+      tooltip: 'Refresh the list of processes',
+      onClick: () => {
+        // An explicit refresh also forgets processes that are gone.
+        for (const [id, t] of this.threads) if (t.state === 'exited') this.threads.delete(id);
+        this.scheduleRefresh(0);
+      },
+    });
+    refresh.node.dataset.testid = 'tsk-refresh';
+    this.toolbar.addItem('refresh', refresh);
 
     const b = this.body.node;
     b.classList.add('tsk-NodeProcesses-body');

@@ -3,6 +3,7 @@
 'use strict';
 const assert = require('assert/strict');
 const { until, SEL } = require('./lib/lab');
+const { attachScenario } = require('./attach');
 
 const TS_DEFS = [
   'function add(a: number, b: number): number {',
@@ -149,6 +150,7 @@ async function uncaught(lab, kernel, metrics) {
 module.exports = {
   S1: { title: 'TypeScript: breakpoint, step, variables, continue, reload', run: (lab, m) => debugFunction(lab, 'typescript', TS_DEFS, m) },
   S2: { title: 'TypeScript: pause on uncaught exception', run: (lab, m) => uncaught(lab, 'typescript', m) },
+  S3: { title: 'Node processes panel: attach a server by port, breakpoint from Kernel Sources, stop a request, continue, detach', run: (lab, m) => attachScenario(lab, m) },
   S4: { title: 'JavaScript kernelspec: S1', run: (lab, m) => debugFunction(lab, 'javascript', JS_DEFS, m) },
   // Control, not run by default: ipykernel (Debian python3-ipykernel + python3-debugpy) through
   // the same steps, to tell frontend/harness problems from kernel ones and compare timings.

@@ -1,0 +1,283 @@
+// S3: the "Node processes" section (@tskernel/labextension) in the debugger sidebar. A real Node
+// HTTP server started with --inspect on a random port is attached from the panel by port, its
+// file is opened from Kernel Sources, a gutter breakpoint in the request handler stops a real
+// request, the call stack shows the handler, Continue lets the response out, Detach leaves the
+// server serving. Also: the extension is loaded, its settings schema is served, and our default
+// variable filters reach the debugger's settings.
+'use strict';
+const assert = require('assert/strict');
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { until, SEL } = require('./lib/lab');
+
+const PLUGIN = '@tskernel/labextension:plugin';
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const P = {
+  section: '[data-testid="tsk-node-processes"]',
+  thread: id => `[data-testid="tsk-node-processes"] [data-testid="tsk-thread"][data-thread-id="${id}"]`,
+  portInput: '[data-testid="tsk-port-input"]',
+  attachPort: '[data-testid="tsk-attach-port"]',
+  refresh: '#jp-debugger-sidebar [data-testid="tsk-refresh"]',
+  error: '[data-testid="tsk-error"]',
+  listen: '[data-testid="tsk-listen"]',
+  command: '[data-testid="tsk-listen-command"]',
+  token: '[data-testid="tsk-listen-token"]',
+  copy: '[data-testid="tsk-copy"]',
+};
+
+// The handler's `hits += 1` is line 5.
+const SERVER_JS = [
+  "'use strict';",
+  "const http = require('node:http');",
+  'let hits = 0;',
+  'function handleRequest(req, res) {',
+  '  hits += 1;',
+  '  const body = `hello ${hits} ${req.url}`;',
+  "  res.setHeader('content-type', 'text/plain');",
+  '  res.end(body);',
+  '}',
+  'const server = http.createServer(handleRequest);',
+  "server.listen(0, '127.0.0.1', () => console.log(`listening ${server.address().port}`));",
+  '',
+].join('\n');
+const HANDLER_LINE = 5;
+
+/** Starts the server with its inspector on a random port; resolves {child, httpPort, inspectPort, file}. */
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(process.env.E2E_TMP || os.tmpdir(), 'tskernel-s3-'));
+  const file = path.join(dir, 'server.js');
+  fs.writeFileSync(file, SERVER_JS);
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', d => (out += d));
+  child.stderr.on('data', d => (err += d));
+  const ports = await until('the server to listen and its inspector to open', () => {
+    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+    const h = /listening (\d+)/.exec(out);
+    const i = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+    return h && i ? { httpPort: Number(h[1]), inspectPort: Number(i[1]) } : null;
+  }, 15000);
+  return { child, dir, file, extra: [], ...ports, log: () => ({ out, err }) };
+}
+
+function stopServer(s) {
+  if (!s) return;
+  for (const c of [s.child, ...s.extra]) if (c.exitCode === null) c.kill('SIGKILL');
+  fs.rmSync(s.dir, { recursive: true, force: true });
+}
+
+async function get(port, urlPath, timeoutMs = 20000) {
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, { signal: AbortSignal.timeout(timeoutMs) });
+  return res.text();
+}
+
+async function extensionAndSettings(lab, metrics) {
+  // The extension is activated in the page...
+  const active = await lab.page.evaluate(id => {
+    const app = window.jupyterapp;
+    return !!app && (typeof app.isPluginActivated === 'function' ? app.isPluginActivated(id) : app.hasPlugin(id));
+  }, PLUGIN);
+  assert.ok(active, `${PLUGIN} is activated`);
+  // ...its settings schema is served (this is what the settings editor loads)...
+  const s = await lab.api('GET', `/lab/api/settings/${encodeURIComponent(PLUGIN)}`);
+  const props = s.schema?.properties || {};
+  assert.deepEqual(props.ports?.default, [9229, 9230, 9231], 'ports default');
+  assert.deepEqual(props.allowedHosts?.default, [], 'allowedHosts default');
+  assert.equal(props.listenAddress?.default, '127.0.0.1', 'listenAddress default');
+  assert.equal(props.showForOtherKernels?.default, false, 'showForOtherKernels default');
+  // ...and the installer's variable filters are the debugger's defaults for our kernels.
+  const dbg = await lab.api('GET', `/lab/api/settings/${encodeURIComponent('@jupyterlab/debugger-extension:main')}`);
+  const filters = dbg.schema?.properties?.variableFilters?.default || {};
+  assert.ok(Array.isArray(filters.typescript) && filters.typescript.includes('__tskernel_import__'), `variableFilters.typescript: ${JSON.stringify(filters.typescript)}`);
+  assert.ok(Array.isArray(filters.javascript) && filters.javascript.includes('require'), `variableFilters.javascript: ${JSON.stringify(filters.javascript)}`);
+  metrics.settingsChecked = 1;
+}
+
+/** Expands our accordion section if it is collapsed. */
+async function openSection(lab) {
+  const page = lab.page;
+  await page.locator(P.section).waitFor({ state: 'attached', timeout: 15000 });
+  const expanded = await page.evaluate(sel => {
+    const el = document.querySelector(sel);
+    return !!el && !el.classList.contains('lm-mod-hidden') && el.getBoundingClientRect().height > 40;
+  }, P.section);
+  if (!expanded) {
+    await page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Node processes' }).first().click();
+  }
+  await page.locator(P.section).waitFor({ state: 'visible' });
+}
+
+async function threadState(lab, id) {
+  const row = lab.page.locator(P.thread(id));
+  if (!(await row.count())) return null;
+  return row.first().getAttribute('data-state');
+}
+
+async function frames(lab) {
+  return lab.page.locator(SEL.frame).allInnerTexts().then(ts => ts.map(t => t.replace(/\s+/g, ' ').trim()));
+}
+
+/** The read-only source editor in the main area (the notebook tab is hidden behind it). */
+const SOURCE_EDITOR = '.jp-MainAreaWidget:not(.lm-mod-hidden):not(.jp-NotebookPanel)';
+
+async function attachScenario(lab, metrics) {
+  const server = await startServer();
+  try {
+    const file = `${lab.name}.ipynb`;
+    await lab.createNotebook(file, 'typescript', ["const greeting: string = 'hi';\ngreeting"]);
+    await lab.newPage();
+    await lab.open(file);
+    await extensionAndSettings(lab, metrics);
+
+    // Before the debugger is on the section says so and attaching is off.
+    await lab.openSidebar();
+    await openSection(lab);
+    await until('attach disabled before the debugger is on', async () => (await lab.page.locator(P.attachPort).isDisabled()));
+    const notice = await lab.page.locator('[data-testid="tsk-notice"]').innerText();
+    assert.match(notice, /Turn the debugger on/, `notice before the debugger is on: ${notice}`);
+
+    await lab.enableDebugger();
+    await openSection(lab);
+    await until('the notebook (thread 1) listed as running', async () => (await threadState(lab, 1)) === 'running', 15000);
+
+    // Attach by port from the panel.
+    await lab.page.locator(P.portInput).fill(String(server.inspectPort));
+    await until('attach enabled', async () => !(await lab.page.locator(P.attachPort).isDisabled()));
+    const t0 = Date.now();
+    await lab.page.locator(P.attachPort).click();
+    await until('thread 2 (the server) listed as running', async () => {
+      const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
+      if (err) throw new Error(`panel error: ${err}`);
+      return (await threadState(lab, 2)) === 'running';
+    }, 20000);
+    metrics.attachFromPanelMs = Date.now() - t0;
+    const name = await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-name"]').innerText();
+    assert.match(name, /server\.js/, `attached target's name: ${name}`);
+    await lab.screenshot('attached');
+
+    // Open server.js from Kernel Sources.
+    const source = lab.page.locator('.jp-DebuggerKernelSource-source', { hasText: 'server.js' }).first();
+    await until('server.js in Kernel Sources', async () => {
+      if (await source.count()) return true;
+      // The panel refreshes the modules list after attaching; the toolbar button does it again.
+      await lab.page.locator('.jp-DebuggerKernelSources-header jp-button, .jp-DebuggerKernelSources-header button').last().click().catch(() => {});
+      return false;
+    }, 15000, 500);
+    const ksTitle = lab.page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Kernel Sources' }).first();
+    if (!(await source.isVisible())) await ksTitle.click();
+    await source.click();
+    const editor = lab.page.locator(SOURCE_EDITOR).filter({ has: lab.page.locator('.cm-content', { hasText: 'handleRequest' }) }).first();
+    await editor.waitFor({ timeout: 15000 });
+
+    // Breakpoint on `hits += 1` (gutter click in the read-only viewer).
+    const gutter = editor.locator('.cm-gutters > .cm-gutter.cm-breakpoint-gutter > .cm-gutterElement').nth(HANDLER_LINE);
+    const mark = lab.dap.length;
+    for (let attempt = 0; ; attempt++) {
+      await gutter.click({ position: { x: 5, y: 5 } });
+      try {
+        await gutter.locator('.cm-breakpoint-icon').waitFor({ timeout: 2000 });
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw new Error(`no breakpoint marker in server.js line ${HANDLER_LINE}`);
+      }
+    }
+    const bpReply = await until('setBreakpoints for server.js answered', () => {
+      const req = lab.dap.slice(mark).find(d => d.dir === '>' && d.name === 'setBreakpoints' && /server\.js$/.test(d.arguments?.source?.path || ''));
+      return req && lab.dap.find(d => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
+    });
+    assert.ok(bpReply.success, 'setBreakpoints succeeded');
+    assert.ok((bpReply.body?.breakpoints || []).some(b => b.verified && b.line === HANDLER_LINE), `breakpoint verified on line ${HANDLER_LINE}: ${JSON.stringify(bpReply.body)}`);
+    await lab.screenshot('breakpoint');
+
+    // A real request stops in the handler: thread 2 paused in the panel, call stack shows it.
+    const t1 = Date.now();
+    const pending = get(server.httpPort, '/first');
+    let settled = false;
+    pending.then(() => (settled = true), () => (settled = true));
+    await until('thread 2 paused in the panel', async () => (await threadState(lab, 2)) === 'paused', 15000, 25);
+    metrics.requestToPausedMs = Date.now() - t1;
+    const stack = await until('the handler frame in the call stack', async () => {
+      const f = await frames(lab);
+      return f.length && /^handleRequest\b.*server\.js:5$/.test(f[0]) ? f : null;
+    }, 15000);
+    assert.match(stack[0], /handleRequest/);
+    await lab.page.locator(`${P.thread(2)}.tsk-mod-current`).waitFor({ timeout: 5000 });
+    assert.equal(await threadState(lab, 1), 'running', 'the notebook keeps running');
+    assert.equal(settled, false, 'the request waits while the server is paused');
+    await lab.page.locator(SOURCE_EDITOR).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
+    await lab.screenshot('paused-in-server');
+    await saveDocScreenshot(lab);
+
+    // Continue: the response arrives.
+    await lab.clickCommand('debugger:continue');
+    const body = await pending;
+    assert.equal(body, 'hello 1 /first');
+    await until('thread 2 running again', async () => (await threadState(lab, 2)) === 'running');
+
+    // Detach: the process keeps serving, without stopping.
+    const t2 = Date.now();
+    await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-detach"]').click();
+    await until('thread 2 exited (detached)', async () => (await threadState(lab, 2)) === 'exited', 15000);
+    metrics.detachMs = Date.now() - t2;
+    assert.equal(await get(server.httpPort, '/after', 5000), 'hello 2 /after');
+    assert.equal(server.child.exitCode, null, 'the server is still running');
+    await lab.screenshot('detached');
+    // The refresh button forgets the detached process.
+    await lab.page.locator(P.refresh).click();
+    await until('thread 2 gone after refresh', async () => (await lab.page.locator(P.thread(2)).count()) === 0);
+    // Listen for agents: a one-time command and token, with a Copy button.
+    await lab.page.locator(P.listen).click();
+    const cmd = await until('the listen command', async () => {
+      const v = await lab.page.locator(P.command).inputValue();
+      return /TSKERNEL_ATTACH_TOKEN=tsk1\.[A-Za-z0-9_-]+ node --import /.test(v) ? v : null;
+    });
+    assert.match(await lab.page.locator(P.token).inputValue(), /^tsk1\./);
+    assert.equal(await lab.page.locator(P.command).getAttribute('readonly'), 'true');
+    await lab.page.locator(P.copy).click();
+    await until('copy feedback', async () => ['true', 'false'].includes(await lab.page.locator(P.copy).getAttribute('data-copied')));
+    metrics.listenCommandChars = cmd.length;
+
+    // Run the command: the agent dials back and waits; one click on the discovered entry attaches it.
+    const m = /^TSKERNEL_ATTACH_TOKEN=(\S+) node --import (\S+) app\.js$/.exec(cmd.trim());
+    assert.ok(m, `command shape: ${cmd}`);
+    const agentApp = path.join(server.dir, 'app.js');
+    fs.writeFileSync(agentApp, "setInterval(() => {}, 1000);\n");
+    const agent = spawn(process.execPath, ['--import', m[2].replace(/^'|'$/g, ''), agentApp], {
+      cwd: server.dir, stdio: 'ignore', env: { ...process.env, TSKERNEL_ATTACH_TOKEN: m[1] },
+    });
+    server.extra.push(agent);
+    const entry = lab.page.locator(`[data-testid="tsk-agent"][data-pid="${agent.pid}"]`);
+    await entry.waitFor({ timeout: 20000 });
+    const t3 = Date.now();
+    await entry.locator('[data-testid="tsk-attach-discovered"]').click();
+    const agentThread = await until('the agent attached as a new thread', async () => {
+      const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"][data-state="running"]');
+      for (let i = 0; i < (await rows.count()); i++) {
+        if ((await rows.nth(i).innerText()).includes(`pid ${agent.pid}`)) return rows.nth(i).getAttribute('data-thread-id');
+      }
+      return null;
+    }, 20000);
+    metrics.agentAttachFromPanelMs = Date.now() - t3;
+    await lab.screenshot('agent-attached');
+    await lab.page.locator(P.thread(agentThread)).locator('[data-testid="tsk-detach"]').click();
+    await until('the agent thread exited (detached)', async () => (await threadState(lab, agentThread)) === 'exited', 15000);
+    assert.equal(agent.exitCode, null, 'the agent process keeps running after detach');
+
+    await lab.allDebugRequestsAnswered(5000);
+  } finally {
+    stopServer(server);
+  }
+}
+
+/** The panel next to the paused server, for the README (docs/screenshot-attach-panel.png). */
+async function saveDocScreenshot(lab) {
+  if (process.env.E2E_DOC_SCREENSHOT !== '1') return;
+  await lab.page.evaluate(() => document.querySelector('.tsk-NodeProcesses-body')?.scrollTo(0, 0));
+  await lab.page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-attach-panel.png') });
+}
+
+module.exports = { attachScenario };
