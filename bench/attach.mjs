@@ -75,6 +75,12 @@ const FILES = {
   ],
 };
 for (const [name, lines] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), lines.join('\n'));
+// Whatever happens (a failed step throws), no server, load generator or kernel outlives the run.
+const spawned = new Set();
+process.on('exit', () => {
+  for (const p of spawned) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 const SERVER = path.join(dir, 'server.js');
 const ROUTES = path.join(dir, 'routes.js');
 const ADMIN = path.join(dir, 'admin.js');
@@ -96,6 +102,7 @@ function waitText(read, stream, re, timeoutMs, what) {
 
 async function startServer(name, nodeArgs = [], env = {}) {
   const child = spawn(process.execPath, [...nodeArgs, SERVER], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(child);
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -113,6 +120,7 @@ function cpuTicks(pid) {
 /** One load run against `server`: requests/s and the server's CPU use over the measured window. */
 async function load(server) {
   const gen = spawn(process.execPath, [path.join(ROOT, 'bench', 'loadgen.mjs'), '--host', '127.0.0.1', '--port', String(server.port), '--conns', String(CONNS), '--warmup', String(WARMUP_MS), '--duration', String(DURATION_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  spawned.add(gen);
   let out = '';
   gen.stdout.on('data', (d) => (out += d));
   await waitText(() => out, gen.stdout, /MEASURE/, 30000, 'loadgen');
@@ -139,6 +147,7 @@ function get(port, urlPath) {
 
 // ---- the kernel, with the debugger on (JupyterLab's enable sequence) ----
 const c = new BenchClient();
+process.on('exit', () => c.proc?.exitCode === null && c.proc.kill('SIGTERM')); // the kernel ends its runner
 await c.start('typescript');
 await c.execute('1');
 await c.debugRequest('debugInfo', {});
@@ -230,8 +239,6 @@ for (const s of [viaAgent, viaPort]) {
 }
 await c.debugRequest('disconnect', { restart: false, terminateDebuggee: false });
 await c.shutdown();
-for (const s of servers) s.child.kill('SIGKILL');
-fs.rmSync(dir, { recursive: true, force: true });
 
 const pct = (x) => `${(x * 100).toFixed(0)}% CPU`;
 const rows = [
