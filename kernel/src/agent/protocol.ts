@@ -1,6 +1,7 @@
 // Messages on the agent link besides relayed CDP traffic. CDP commands/results/events pass through
 // unchanged ({id, method, params} / {id, result|error} / {method, params}); the agent adds one
-// `Agent.hello` event when it is ready, describing itself.
+// `Agent.hello` event when it is ready, describing itself, `Agent.output` for the process's
+// stdout/stderr, and `Agent.workerStarted` when the process starts a worker thread.
 
 export interface AgentHello {
   method: 'Agent.hello';

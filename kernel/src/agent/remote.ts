@@ -94,8 +94,10 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
   const closed = new Promise<string>((r) => (resolveClosed = r));
   const handle: AgentHandle = { closed, detach: () => worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
   current = handle;
+  const onWorker = (): void => worker.postMessage({ type: 'workerStarted' } satisfies MainToAgent);
   const end = (reason: string): void => {
     unhook();
+    process.off('worker', onWorker);
     if (current === handle) current = undefined;
     resolveClosed(reason);
   };
@@ -103,6 +105,7 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
     worker.on('message', (m: AgentToMain) => {
       if (m.type === 'linked') {
         if (options.forwardOutput !== false) unhook = hookOutput(rateLimited((msg) => worker.postMessage(msg)));
+        process.on('worker', onWorker);
         resolve(handle);
       } else if (m.type === 'failed') {
         end(m.reason);

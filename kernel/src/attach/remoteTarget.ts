@@ -17,6 +17,8 @@ export interface RemoteTargetOptions {
   expectHello: boolean;
   /** Reached over loopback or by pid: it shares this host's files. */
   onThisHost: boolean;
+  /** Host code paths known up front (a worker inherits its process's). */
+  hiddenPaths?: readonly string[];
 }
 
 export class RemoteTarget implements ITarget {
@@ -34,6 +36,7 @@ export class RemoteTarget implements ITarget {
     this.name = options.name;
     this.pid = options.pid;
     this.onThisHost = options.onThisHost;
+    this.hidden = [...(options.hiddenPaths ?? [])];
     this.cdp = new CdpClient(transport);
     this.helloSeen = !options.expectHello
       ? Promise.resolve()

@@ -96,6 +96,11 @@ export class DebugSession {
       await Promise.race([gone.promise, new Promise<void>((r) => (timer = setTimeout(r, RUNNER_RELINK_MS)))]);
       clearTimeout(timer);
     }
+    await this.settled();
+  }
+
+  /** Resolves when no target work (attaching, re-placing breakpoints) is in flight. */
+  async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 

@@ -4,12 +4,13 @@
 
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
 import { logger } from '../common/log';
+import type { NodeCommands, NodeEvents } from './nodeProtocol';
 import type { ITransport } from './transport';
 
 const log = logger('cdp');
 
-export type CdpCommands = ProtocolMapping.Commands;
-export type CdpEvents = ProtocolMapping.Events;
+export type CdpCommands = ProtocolMapping.Commands & NodeCommands;
+export type CdpEvents = ProtocolMapping.Events & NodeEvents;
 export type CdpMethod = keyof CdpCommands;
 export type CdpParams<M extends CdpMethod> = CdpCommands[M]['paramsType'];
 export type CdpResult<M extends CdpMethod> = CdpCommands[M]['returnType'];

@@ -1,8 +1,9 @@
 // Attached processes next to the DebugSession: the optional attach listener (`%listen`), thread
 // ids from 2 upward (never reused), and one record per attached target. A target that goes away
 // (detach, exit, link loss) produces `thread` exited + `detachedTarget`; its output (agent links)
-// becomes DAP `output` events. Detaching a plain inspector cleans up like the agent would:
-// breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — then closed.
+// becomes DAP `output` events. Each worker thread of an attached process is a thread too (child
+// of its process's record: detached with it). Detaching a plain inspector cleans up like the
+// agent would: breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — closed.
 
 import * as nodePath from 'node:path';
 import { DEFAULT_AGENT_PATH } from '../../attach/byPid';
@@ -11,7 +12,9 @@ import { AttachListener } from '../../attach/listener';
 import { logger } from '../../common/log';
 import { UserError } from '../errors';
 import type { DebugSession } from '../session';
+import { RemoteTarget } from '../../attach/remoteTarget';
 import { adoptAgent, connectByPid, connectByPort, type Connected } from './connect';
+import { WorkerWatcher, type FoundWorker } from './workers';
 import type { AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
 
 const log = logger('dap');
@@ -23,6 +26,7 @@ interface AttachedRecord {
   c: Connected;
   /** Set when the notebook asked to detach (the reason shown in `detachedTarget`). */
   closing?: string;
+  workers?: WorkerWatcher;
 }
 
 function shellQuote(s: string): string {
@@ -107,9 +111,9 @@ export class AttachManager {
     return [...this.records.values()].some((r) => r.info.pid === pid && r.info.via !== 'port');
   }
 
-  private async adopt(c: Connected): Promise<AttachedTargetInfo> {
+  private async adopt(c: Connected, parentThreadId?: number): Promise<AttachedTargetInfo> {
     const { target } = c;
-    const rec: AttachedRecord = { info: { threadId: target.threadId, name: target.name, via: c.via, ...(target.pid ? { pid: target.pid } : {}) }, c };
+    const rec: AttachedRecord = { info: { threadId: target.threadId, name: target.name, via: c.via, ...(target.pid ? { pid: target.pid } : {}), ...(parentThreadId ? { parentThreadId } : {}) }, c };
     this.records.set(target.threadId, rec);
     c.link?.onOutput((o) => this.session.emit('output', { category: o.stream, output: o.text, threadId: target.threadId }));
     target.onClose(() => this.gone(rec));
@@ -119,13 +123,35 @@ export class AttachManager {
     this.session.emit('attachedTarget', rec.info);
     // With a client attached: Debugger enabled and breakpoints placed before we answer.
     await this.session.ready();
-    // A process started with --inspect-brk waits for a debugger: let it run now.
-    if (c.via === 'port') await target.cdp.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    // A process started with --inspect-brk (or a worker told to) waits for a debugger: let it run now.
+    if (c.via === 'port' || c.via === 'worker') await target.cdp.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
+    if (c.via !== 'worker') {
+      rec.workers = new WorkerWatcher(target, (w) => void this.adoptWorker(rec, w).catch((e) => log.warn(`attaching worker ${w.title} failed`, e)));
+      await rec.workers.start().catch((e) => log.warn(`watching the workers of ${target.name} failed`, e));
+    }
     return rec.info;
+  }
+
+  private async adoptWorker(parent: AttachedRecord, w: FoundWorker): Promise<void> {
+    if (this.records.get(parent.info.threadId) !== parent) return w.transport.close();
+    const p = parent.c.target;
+    const target = new RemoteTarget(w.transport, {
+      threadId: this.nextThreadId++,
+      name: `${p.name} › ${w.title}`,
+      pid: p.pid,
+      expectHello: false,
+      onThisHost: p.onThisHost,
+      hiddenPaths: p.hiddenPaths(),
+    });
+    await this.adopt({ target, via: 'worker' }, parent.info.threadId);
   }
 
   private async release(rec: AttachedRecord, reason: string): Promise<void> {
     rec.closing ??= reason;
+    // Its worker threads first (while the process's link still carries their sessions).
+    const children = [...this.records.values()].filter((r) => r.info.parentThreadId === rec.info.threadId);
+    await Promise.all(children.map((r) => this.release(r, reason)));
+    rec.workers?.stop();
     const thread = this.session.allThreads().find((t) => t.target === rec.c.target);
     if (thread && !rec.c.target.cdp.isClosed) {
       let timer: NodeJS.Timeout | undefined;

@@ -30,13 +30,15 @@ export interface ListTargetsArguments {
   scanProcesses?: boolean;
 }
 
-export type AttachVia = 'port' | 'pid' | 'agent';
+export type AttachVia = 'port' | 'pid' | 'agent' | 'worker';
 
 export interface AttachedTargetInfo {
   threadId: number;
   name: string;
   pid?: number;
   via: AttachVia;
+  /** For a worker thread: the thread of the process that runs it. */
+  parentThreadId?: number;
 }
 
 export interface ListTargetsBody extends DiscoveryResult {

@@ -27,6 +27,8 @@ function requestedBreakpoints(args: DebugProtocol.SetBreakpointsArguments): Debu
 export const setBreakpoints: Handler<'setBreakpoints'> = async (ctx, args) => {
   requireObject(args, 'arguments');
   const path = sourcePath(args.source);
+  // A thread still attaching (e.g. a worker that just appeared) gets these from the model itself.
+  await ctx.session.settled();
   const diff = ctx.session.model.replace(path, requestedBreakpoints(args));
   const attached = ctx.session.allThreads().filter((t) => t.isAttached);
   if (!attached.length) {
