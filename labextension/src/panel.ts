@@ -114,6 +114,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private autoSelectTimer: number | undefined;
+  private reselectTimer: number | undefined;
   private visibilityListener?: (visible: boolean) => void;
 
   constructor(private readonly service: IDebugger) {
@@ -172,6 +173,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     this.listenBtn.addEventListener('click', () => void this.listen());
 
     service.eventMessage.connect(this.onEvent, this);
+    service.model.callstack.framesChanged.connect(this.onFramesChanged, this);
     service.sessionChanged.connect(() => this.scheduleRefresh(), this);
     service.model.titleChanged.connect(() => this.scheduleRefresh(), this);
     this.render();
@@ -196,7 +198,9 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     if (this.isDisposed) return;
     window.clearTimeout(this.refreshTimer);
     window.clearTimeout(this.autoSelectTimer);
+    window.clearTimeout(this.reselectTimer);
     this.service.eventMessage.disconnect(this.onEvent, this);
+    this.service.model.callstack.framesChanged.disconnect(this.onFramesChanged, this);
     super.dispose();
   }
 
@@ -211,9 +215,9 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     const id = body.threadId;
     switch (event.event) {
       case 'stopped': {
+        // allThreadsStopped / allThreadsContinued are not used: every thread is its own process.
         if (typeof id === 'number') {
           this.row(id).state = 'paused';
-          if (body.allThreadsStopped) for (const t of this.threads.values()) if (t.state !== 'exited') t.state = 'paused';
           this.selected = id;
           window.clearTimeout(this.autoSelectTimer);
         }
@@ -221,7 +225,6 @@ export class NodeProcessesPanel extends PanelWithToolbar {
         break;
       }
       case 'continued': {
-        if (body.allThreadsContinued) for (const t of this.threads.values()) if (t.state === 'paused') t.state = 'running';
         if (typeof id === 'number' && this.threads.has(id)) this.row(id).state = 'running';
         if (this.selected === id) this.selected = undefined;
         this.render();
@@ -267,6 +270,22 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       default:
         break;
     }
+  }
+
+  /**
+   * JupyterLab's restoreState (run whenever a notebook becomes current) resets the shown thread to
+   * the first of debugInfo's stoppedThreads. Keep the thread that stopped last, or that the user
+   * picked here, shown while it stays paused.
+   */
+  private onFramesChanged(): void {
+    this.render();
+    const want = this.selected;
+    if (want === undefined || this.threads.get(want)?.state !== 'paused' || !this.service.hasStoppedThreads()) return;
+    if (this.currentThread() === want) return;
+    window.clearTimeout(this.reselectTimer);
+    this.reselectTimer = window.setTimeout(() => {
+      if (this.selected === want && this.currentThread() !== want && this.threads.get(want)?.state === 'paused') this.select(want);
+    }, 50);
   }
 
   private row(threadId: number): ThreadRow {

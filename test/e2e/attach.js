@@ -128,7 +128,7 @@ async function attachScenario(lab, metrics) {
   const server = await startServer();
   try {
     const file = `${lab.name}.ipynb`;
-    await lab.createNotebook(file, 'typescript', ["const greeting: string = 'hi';\ngreeting"]);
+    await lab.createNotebook(file, 'typescript', ["const greeting: string = 'hi';\ndebugger;\ngreeting + '!'"]);
     await lab.newPage();
     await lab.open(file);
     await extensionAndSettings(lab, metrics);
@@ -212,11 +212,34 @@ async function attachScenario(lab, metrics) {
     await lab.screenshot('paused-in-server');
     await saveDocScreenshot(lab);
 
-    // Continue: the response arrives.
+    // Two paused threads: the notebook stops on `debugger` too and the debugger shows it (the
+    // latest stop); selecting the server in the panel brings its call stack back.
+    await lab.page.locator('.jp-mod-left .lm-TabBar-tab, #jp-main-dock-panel .lm-TabBar-tab', { hasText: file }).first().click();
+    await lab.page.locator(SEL.cell).first().waitFor({ state: 'visible' });
+    await lab.runCell(0);
+    await until('thread 1 paused and shown', async () => (await threadState(lab, 1)) === 'paused' && (await lab.page.locator(`${P.thread(1)}.tsk-mod-current`).count()) === 1, 15000);
+    await until('the cell frame in the call stack', async () => /Cell \[\*\]:2$/.test((await frames(lab))[0] || ''), 10000);
+    const t4 = Date.now();
+    await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-select"]').click();
+    const shown = async () => /^handleRequest\b/.test((await frames(lab))[0] || '') && (await lab.page.locator(`${P.thread(2)}.tsk-mod-current`).count()) === 1;
+    await until('the server\'s frame shown again after selecting it', shown, 10000);
+    metrics.selectToCallstackMs = Date.now() - t4;
+    // JupyterLab re-reads the debugger state when the notebook gets focus; the choice sticks.
+    await lab.quietDebugTraffic(500);
+    await until('the server still shown', shown, 5000);
+    await lab.screenshot('two-paused-server-selected');
+
+    // Continue (the shown thread, the server): the response arrives; the panel then shows the
+    // notebook, still paused, and Continue finishes the cell.
     await lab.clickCommand('debugger:continue');
     const body = await pending;
     assert.equal(body, 'hello 1 /first');
     await until('thread 2 running again', async () => (await threadState(lab, 2)) === 'running');
+    assert.equal(await threadState(lab, 1), 'paused', 'the notebook is still paused');
+    await until('the notebook shown again', async () => /Cell \[\*\]:2$/.test((await frames(lab))[0] || '') && (await lab.page.locator(`${P.thread(1)}.tsk-mod-current`).count()) === 1, 10000);
+    await lab.clickCommand('debugger:continue');
+    await lab.waitOutput(0, /hi!/);
+    await until('thread 1 running again', async () => (await threadState(lab, 1)) === 'running');
 
     // Detach: the process keeps serving, without stopping.
     const t2 = Date.now();
