@@ -95,7 +95,7 @@ echo "check-binder: kernelspecs in $DATA/kernels; labextension: $labext" >&2
 # --- 4. every example notebook, headless --------------------------------------------------------
 mapfile -t NOTEBOOKS < <(cd "$REPO" && ls examples/*.ipynb binder/*.ipynb 2>/dev/null | sort)
 ((${#NOTEBOOKS[@]})) || fail "no example notebooks found"
-# The kernels' own stderr goes to a log, shown only when something fails.
+# The kernels' own stderr goes to a log, shown (without stack lines) only when something fails.
 nblog="$TMP/notebooks.log"
 run_notebooks() {
 JUPYTER_PATH="$DATA" JUPYTER_DATA_DIR="$TMP/jupyter-data" JUPYTER_CONFIG_DIR="$TMP/jupyter-config" JUPYTER_RUNTIME_DIR="$TMP/jupyter-runtime" \
@@ -115,37 +115,38 @@ for rel in notebooks:
     nb = nbformat.read(path, as_version=4)
     name = nb.metadata.get("kernelspec", {}).get("name")
     if name not in ("typescript", "javascript"):
-        print(f"check-binder: {rel}: kernelspec name is {name!r}, not typescript/javascript", file=sys.stderr)
+        print(f"check-binder: {rel}: kernelspec name is {name!r}, not typescript/javascript")
         failed += 1
         continue
     resource = ksm.get_kernel_spec(name).resource_dir
     if not os.path.realpath(resource).startswith(os.path.realpath(data)):
-        print(f"check-binder: {rel}: kernelspec {name} resolves to {resource}, not the prefix", file=sys.stderr)
+        print(f"check-binder: {rel}: kernelspec {name} resolves to {resource}, not the prefix")
         failed += 1
         continue
     try:
         NotebookClient(nb, timeout=120, kernel_name=name, resources={"metadata": {"path": os.path.dirname(path)}}).execute()
     except CellExecutionError as e:
-        print(f"check-binder: {rel}: {str(e)[:2000]}", file=sys.stderr)
+        print(f"check-binder: {rel}: {str(e)[:2000]}")
         failed += 1
         continue
     except Exception as e:  # timeouts, dead kernels
-        print(f"check-binder: {rel}: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"check-binder: {rel}: {type(e).__name__}: {e}")
         failed += 1
         continue
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     if errors:
-        print(f"check-binder: {rel}: error output {errors[0].get('ename')}: {errors[0].get('evalue')}", file=sys.stderr)
+        print(f"check-binder: {rel}: error output {errors[0].get('ename')}: {errors[0].get('evalue')}")
         failed += 1
         continue
     cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    print(f"check-binder: {rel}: {cells} code cells OK", file=sys.stderr)
+    print(f"check-binder: {rel}: {cells} code cells OK")
 sys.exit(1 if failed else 0)
 PY
 }
-if ! run_notebooks 2>"$nblog"; then
-  tail -60 "$nblog" >&2
-  fail "a notebook failed (log above)"
+# Its own report (stdout) goes to our stderr; stdout keeps just the final line.
+if ! run_notebooks >&2 2>"$nblog"; then
+  echo "check-binder: kernel log (last lines):" >&2
+  grep -v '^\s*at ' "$nblog" | tail -30 >&2
+  fail "a notebook failed (see above)"
 fi
-grep '^check-binder: ' "$nblog" >&2 || true
 echo "binder: ${#NOTEBOOKS[@]} notebooks executed OK"
