@@ -3,8 +3,10 @@
 #
 #   npm start [-- --ip ADDR] [-- --port N] [-- other server options]
 #
-# Runs scripts/setup.sh, installs the `typescript` and `javascript` kernelspecs into a private
-# prefix (.jupyter-prefix/, git-ignored; nothing goes into ~/.local or the system), then starts
+# Runs scripts/setup.sh, installs the `typescript` and `javascript` kernelspecs, the JupyterLab
+# extension (the debugger sidebar's "Node processes" section) and default debugger variable
+# filters into a private prefix (.jupyter-prefix/, git-ignored; nothing goes into ~/.local or
+# the system), then starts
 #   - your own `jupyter lab` if `jupyter-lab` is on PATH (JUPYTER_PATH points at the prefix), or
 #   - the bundled JupyterLab 4.5 (lab/app, built on first use, served by Debian's jupyter_server
 #     through lab/server; no PyPI needed),
@@ -55,7 +57,15 @@ PY
 }
 
 if [ -z "${TSKERNEL_BUNDLED_LAB:-}" ] && command -v jupyter-lab >/dev/null 2>&1; then
-  echo "start: using your JupyterLab ($(command -v jupyter-lab), $(jupyter-lab --version 2>/dev/null || echo '?')); kernelspecs from $PREFIX"
+  echo "start: using your JupyterLab ($(command -v jupyter-lab), $(jupyter-lab --version 2>/dev/null || echo '?')); kernelspecs and extension from $PREFIX"
+  # Extensions come from JUPYTER_PATH; the variable-filter defaults reach jupyterlab_server as
+  # labconfig/default_setting_overrides.json on JUPYTER_CONFIG_PATH (its app settings dir is
+  # the one of the Python environment JupyterLab is installed in).
+  if [ -f "$PREFIX/share/jupyter/lab/settings/overrides.json" ]; then
+    mkdir -p "$PREFIX/etc/jupyter/labconfig"
+    cp "$PREFIX/share/jupyter/lab/settings/overrides.json" "$PREFIX/etc/jupyter/labconfig/default_setting_overrides.json"
+    export JUPYTER_CONFIG_PATH="$PREFIX/etc/jupyter${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+  fi
   args=(--ServerApp.ip="$IP" --ServerApp.root_dir="$ROOT")
   [ -n "$PORT" ] && args+=(--ServerApp.port="$PORT")
   exec jupyter-lab "${args[@]}" "${EXTRA[@]}" "$NOTEBOOK"

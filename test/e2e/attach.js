@@ -210,7 +210,6 @@ async function attachScenario(lab, metrics) {
     assert.equal(settled, false, 'the request waits while the server is paused');
     await lab.page.locator(SOURCE_EDITOR).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
     await lab.screenshot('paused-in-server');
-    await saveDocScreenshot(lab);
 
     // Two paused threads: the notebook stops on `debugger` too and the debugger shows it (the
     // latest stop); selecting the server in the panel brings its call stack back.
@@ -228,6 +227,7 @@ async function attachScenario(lab, metrics) {
     await lab.quietDebugTraffic(500);
     await until('the server still shown', shown, 5000);
     await lab.screenshot('two-paused-server-selected');
+    await saveDocScreenshot(lab);
 
     // Continue (the shown thread, the server): the response arrives; the panel then shows the
     // notebook, still paused, and Continue finishes the cell.
@@ -296,7 +296,7 @@ async function attachScenario(lab, metrics) {
   }
 }
 
-/** The panel next to the paused server, for the README (docs/screenshot-attach-panel.png). */
+/** The panel with the server and the notebook paused, for the README (E2E_DOC_SCREENSHOT=1). */
 async function saveDocScreenshot(lab) {
   if (process.env.E2E_DOC_SCREENSHOT !== '1') return;
   await lab.page.evaluate(() => document.querySelector('.tsk-NodeProcesses-body')?.scrollTo(0, 0));
