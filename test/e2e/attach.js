@@ -129,6 +129,8 @@ async function attachScenario(lab, metrics) {
   try {
     const file = `${lab.name}.ipynb`;
     await lab.createNotebook(file, 'typescript', ["const greeting: string = 'hi';\ndebugger;\ngreeting + '!'"]);
+    // The settings decide which inspector ports discovery probes: add the server's.
+    await lab.api('PUT', `/lab/api/settings/${encodeURIComponent(PLUGIN)}`, { raw: JSON.stringify({ ports: [9229, server.inspectPort] }) });
     await lab.newPage();
     await lab.open(file);
     await extensionAndSettings(lab, metrics);
@@ -144,6 +146,14 @@ async function attachScenario(lab, metrics) {
     await openSection(lab);
     await until('the notebook (thread 1) listed as running', async () => (await threadState(lab, 1)) === 'running', 15000);
 
+    // Discovery lists the server's inspector (one-click Attach there would do the same).
+    const inspector = lab.page.locator(`[data-testid="tsk-inspector"][data-port="${server.inspectPort}"]`);
+    await until('the server\'s inspector among the discovered targets', async () => {
+      if (await inspector.count()) return true;
+      await lab.page.locator(P.refresh).click();
+      return false;
+    }, 15000, 1000);
+
     // Attach by port from the panel.
     await lab.page.locator(P.portInput).fill(String(server.inspectPort));
     await until('attach enabled', async () => !(await lab.page.locator(P.attachPort).isDisabled()));
@@ -157,6 +167,7 @@ async function attachScenario(lab, metrics) {
     metrics.attachFromPanelMs = Date.now() - t0;
     const name = await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-name"]').innerText();
     assert.match(name, /server\.js/, `attached target's name: ${name}`);
+    await until('the discovered inspector marked attached', async () => inspector.locator('[data-testid="tsk-attach-discovered"]').isDisabled());
     await lab.screenshot('attached');
 
     // Open server.js from Kernel Sources.
@@ -291,6 +302,14 @@ async function attachScenario(lab, metrics) {
     assert.equal(agent.exitCode, null, 'the agent process keeps running after detach');
 
     await lab.allDebugRequestsAnswered(5000);
+
+    // The settings editor lists our settings.
+    await lab.page.evaluate(() => window.jupyterapp.commands.execute('settingeditor:open'));
+    await lab.page.locator('.jp-PluginList', { hasText: 'tskernel: Node processes' }).first().waitFor({ timeout: 15000 });
+    await lab.page.locator('.jp-PluginList-entry', { hasText: 'tskernel: Node processes' }).first().click();
+    await lab.page.getByText('Inspector ports to scan').first().waitFor({ timeout: 15000 });
+    await lab.page.getByText('Allowed non-loopback hosts').first().waitFor();
+    await lab.screenshot('settings');
   } finally {
     stopServer(server);
   }
