@@ -29,7 +29,9 @@ type State = 'running' | 'paused' | 'exited';
 interface ThreadRow {
   threadId: number;
   name: string;
-  via?: 'port' | 'pid' | 'agent';
+  via?: 'port' | 'pid' | 'agent' | 'worker';
+  /** For a worker thread: the thread of its process. */
+  parentThreadId?: number;
   pid?: number;
   state: State;
   reason?: string;
@@ -115,6 +117,9 @@ export class NodeProcessesPanel extends PanelWithToolbar {
   private refreshAgain = false;
   private autoSelectTimer: number | undefined;
   private reselectTimer: number | undefined;
+  /** Counts thread-state events; a refresh reply does not override newer states (stamps). */
+  private eventSeq = 0;
+  private readonly stamps = new Map<number, number>();
   private visibilityListener?: (visible: boolean) => void;
 
   constructor(private readonly service: IDebugger) {
@@ -213,6 +218,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
   private onEvent(_: IDebugger, event: DapEvent): void {
     const body = (event.body ?? {}) as { threadId?: number; reason?: string; allThreadsStopped?: boolean; allThreadsContinued?: boolean };
     const id = body.threadId;
+    if (typeof id === 'number' && ['stopped', 'continued', 'thread', 'detachedTarget', 'attachedTarget'].includes(event.event)) this.stamps.set(id, ++this.eventSeq);
     switch (event.event) {
       case 'stopped': {
         // allThreadsStopped / allThreadsContinued are not used: every thread is its own process.
@@ -340,6 +346,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       this.kernel = kernel;
       this.isTskernel = undefined;
       this.threads.clear();
+      this.stamps.clear();
       this.discovered = { inspectors: [], processes: [], agents: [], attached: [] };
       this.selected = undefined;
       this.listenBox.hidden = true;
@@ -365,6 +372,8 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       this.render();
       return;
     }
+    const since = this.eventSeq;
+    const fresh = (id: number): boolean => (this.stamps.get(id) ?? 0) <= since;
     try {
       const [threads, info, targets] = await Promise.all([
         request(kernel, 'threads', {}),
@@ -378,8 +387,10 @@ export class NodeProcessesPanel extends PanelWithToolbar {
         const r = this.row(t.id);
         live.add(t.id);
         r.name = t.id === 1 ? 'Notebook' : t.name;
-        r.state = stopped.has(t.id) ? 'paused' : 'running';
-        r.reason = undefined;
+        if (fresh(t.id)) {
+          r.state = stopped.has(t.id) ? 'paused' : 'running';
+          r.reason = undefined;
+        }
       }
       for (const a of targets.attached) {
         const r = this.row(a.threadId);
@@ -387,9 +398,10 @@ export class NodeProcessesPanel extends PanelWithToolbar {
         r.name = a.name;
         r.via = a.via;
         r.pid = a.pid;
-        if (r.state === 'exited') r.state = stopped.has(a.threadId) ? 'paused' : 'running';
+        r.parentThreadId = a.parentThreadId;
+        if (r.state === 'exited' && fresh(a.threadId)) r.state = stopped.has(a.threadId) ? 'paused' : 'running';
       }
-      for (const [id, t] of this.threads) if (!live.has(id) && t.state !== 'exited') t.state = 'exited';
+      for (const [id, t] of this.threads) if (!live.has(id) && t.state !== 'exited' && fresh(id)) t.state = 'exited';
       this.discovered = targets;
       if (this.selected !== undefined && this.threads.get(this.selected)?.state !== 'paused') this.selected = undefined;
     } catch (e) {
@@ -432,6 +444,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     const body = await this.run(what, (k) => request(k, 'attachTarget', args));
     if (!body) return;
     const r = this.row(body.target.threadId);
+    this.stamps.set(r.threadId, ++this.eventSeq);
     r.name = body.target.name;
     r.via = body.target.via;
     r.pid = body.target.pid;
@@ -484,6 +497,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       if (t) {
         t.state = 'exited';
         t.reason = 'detached';
+        this.stamps.set(threadId, ++this.eventSeq);
       }
       void this.service.displayModules().catch(() => undefined);
     }
@@ -570,7 +584,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     this.listenBtn.disabled = !(kernel && this.isTskernel === true) || this.busy > 0;
 
     const current = this.currentThread();
-    this.list.replaceChildren(...[...this.threads.values()].sort((a, b) => a.threadId - b.threadId).map((t) => this.threadItem(t, current, canAttach)));
+    this.list.replaceChildren(...this.ordered().map((t) => this.threadItem(t, current, canAttach)));
     if (!this.threads.size) this.list.append(el('li', { class: 'tsk-NodeProcesses-empty' }, kernel && this.isTskernel ? 'No threads yet.' : ''));
 
     const items = [
@@ -580,6 +594,19 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     ];
     this.found.replaceChildren(...items);
     if (!items.length) this.found.append(el('li', { class: 'tsk-NodeProcesses-empty' }, `Nothing found (inspector ports ${this.settings.ports.join(', ') || 'none'}).`));
+  }
+
+  /** Threads by id, each process followed by its worker threads. */
+  private ordered(): ThreadRow[] {
+    const all = [...this.threads.values()].sort((a, b) => a.threadId - b.threadId);
+    const top = all.filter((t) => t.parentThreadId === undefined || !this.threads.has(t.parentThreadId));
+    const out: ThreadRow[] = [];
+    const add = (t: ThreadRow): void => {
+      out.push(t);
+      for (const c of all) if (c.parentThreadId === t.threadId) add(c);
+    };
+    top.forEach(add);
+    return out;
   }
 
   private isAttachedPid(pid: number): boolean {
@@ -597,11 +624,13 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       'data-testid': 'tsk-thread',
       'data-thread-id': String(t.threadId),
       'data-state': t.state,
-      'data-kind': t.threadId === 1 ? 'notebook' : 'attached',
+      'data-kind': t.threadId === 1 ? 'notebook' : t.via === 'worker' ? 'worker' : 'attached',
     });
+    if (t.via === 'worker') li.classList.add('tsk-mod-worker');
     if (current === t.threadId) li.setAttribute('aria-current', 'true');
     const name = el('span', { class: 'tsk-NodeProcesses-name', 'data-testid': 'tsk-name' }, t.name);
-    const meta = el('span', { class: 'tsk-NodeProcesses-meta' }, [`#${t.threadId}`, t.pid ? `pid ${t.pid}` : '', t.via ? `via ${t.via}` : '', t.reason ?? ''].filter(Boolean).join(' \u00b7 '));
+    const via = t.via === 'worker' ? 'worker thread' : t.via ? `via ${t.via}` : '';
+    const meta = el('span', { class: 'tsk-NodeProcesses-meta' }, [`#${t.threadId}`, t.pid ? `pid ${t.pid}` : '', via, t.reason ?? ''].filter(Boolean).join(' \u00b7 '));
     li.append(this.stateBadge(t.state, current === t.threadId), name, meta);
     const actions = el('span', { class: 'tsk-NodeProcesses-actions' });
     if (t.state === 'paused') {
@@ -615,7 +644,8 @@ export class NodeProcessesPanel extends PanelWithToolbar {
       li.addEventListener('click', () => this.select(t.threadId));
       li.title = 'Click to show its call stack';
     }
-    if (t.threadId !== 1 && t.state !== 'exited') {
+    // A worker thread goes with its process (detaching the process detaches its workers).
+    if (t.threadId !== 1 && t.state !== 'exited' && t.via !== 'worker') {
       const d = button('Detach', 'tsk-detach', 'Detach: the process keeps running');
       d.disabled = this.busy > 0 || !canAttach;
       d.addEventListener('click', (e) => {

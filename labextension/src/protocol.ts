@@ -48,7 +48,9 @@ export interface AttachedTarget {
   threadId: number;
   name: string;
   pid?: number;
-  via: 'port' | 'pid' | 'agent';
+  /** worker: a worker thread of an attached process (parentThreadId is that process's thread). */
+  via: 'port' | 'pid' | 'agent' | 'worker';
+  parentThreadId?: number;
 }
 
 export interface ListTargetsBody {
