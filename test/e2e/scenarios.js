@@ -45,6 +45,14 @@ async function debugFunction(lab, kernel, defs, metrics, call = CALL, unanswered
   metrics.openToKernelReadyMs = kernelIdleMs;
   metrics.openToDebuggerOnMs = Date.now() - opened;
   metrics.toggleClickToOnMs = onMs;
+  if (kernel === 'python3') {
+    // Not tskernel: the Node processes section (and its title) stays hidden by default.
+    await until('Node processes section hidden for ipykernel', () => lab.page.evaluate(() => {
+      const el = document.querySelector('[data-testid="tsk-node-processes"]');
+      const title = [...document.querySelectorAll('#jp-debugger-sidebar .lm-AccordionPanel-title')].find(t => /Node processes/i.test(t.textContent));
+      return !!el && el.classList.contains('lm-mod-hidden') && !!title && getComputedStyle(title).display === 'none';
+    }), 10000);
+  }
 
   // Breakpoint on `let y = x * 2` (line 6 of cell 0), then define the functions.
   await lab.toggleBreakpoint(0, 6);
