@@ -19,6 +19,8 @@ const P = {
   section: '[data-testid="tsk-node-processes"]',
   thread: id => `[data-testid="tsk-node-processes"] [data-testid="tsk-thread"][data-thread-id="${id}"]`,
   portInput: '[data-testid="tsk-port-input"]',
+  pidInput: '[data-testid="tsk-pid-input"]',
+  attachPid: '[data-testid="tsk-attach-pid"]',
   attachPort: '[data-testid="tsk-attach-port"]',
   refresh: '#jp-debugger-sidebar [data-testid="tsk-refresh"]',
   error: '[data-testid="tsk-error"]',
@@ -314,6 +316,26 @@ async function attachScenario(lab, metrics) {
     await lab.page.locator(P.thread(agentThread)).locator('[data-testid="tsk-detach"]').click();
     await until('the agent thread exited (detached)', async () => (await threadState(lab, agentThread)) === 'exited', 15000);
     assert.equal(agent.exitCode, null, 'the agent process keeps running after detach');
+
+    // Attach by pid: a plain Node process (no inspector, no agent) from the pid field.
+    const plain = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000);'], { cwd: server.dir, stdio: 'ignore' });
+    server.extra.push(plain);
+    await lab.page.locator(P.pidInput).fill(String(plain.pid));
+    const t5 = Date.now();
+    await lab.page.locator(P.attachPid).click();
+    const pidThread = await until('the process attached by pid', async () => {
+      const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
+      if (err) throw new Error(`panel error: ${err}`);
+      const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"][data-state="running"]');
+      for (let i = 0; i < (await rows.count()); i++) {
+        if ((await rows.nth(i).innerText()).includes(`pid ${plain.pid}`)) return rows.nth(i).getAttribute('data-thread-id');
+      }
+      return null;
+    }, 30000);
+    metrics.pidAttachFromPanelMs = Date.now() - t5;
+    await lab.page.locator(P.thread(pidThread)).locator('[data-testid="tsk-detach"]').click();
+    await until('the pid thread exited (detached)', async () => (await threadState(lab, pidThread)) === 'exited', 15000);
+    assert.equal(plain.exitCode, null, 'the process keeps running after detach');
 
     await lab.allDebugRequestsAnswered(5000);
 
