@@ -120,6 +120,8 @@ export class NodeProcessesPanel extends PanelWithToolbar {
   /** Counts thread-state events; a refresh reply does not override newer states (stamps). */
   private eventSeq = 0;
   private readonly stamps = new Map<number, number>();
+  private listKey = '';
+  private foundKey = '';
   private visibilityListener?: (visible: boolean) => void;
 
   constructor(private readonly service: IDebugger) {
@@ -583,17 +585,27 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     this.attachPidBtn.disabled = !canAttach;
     this.listenBtn.disabled = !(kernel && this.isTskernel === true) || this.busy > 0;
 
+    // Lists are rebuilt only when what they show changed (no churn under the user's pointer).
     const current = this.currentThread();
-    this.list.replaceChildren(...this.ordered().map((t) => this.threadItem(t, current, canAttach)));
-    if (!this.threads.size) this.list.append(el('li', { class: 'tsk-NodeProcesses-empty' }, kernel && this.isTskernel ? 'No threads yet.' : ''));
-
-    const items = [
-      ...this.discovered.inspectors.map((i) => this.inspectorItem(i, canAttach)),
-      ...this.discovered.agents.map((a) => this.agentItem(a, canAttach)),
-      ...this.discovered.processes.filter((p) => !this.isAttachedPid(p.pid)).map((p) => this.processItem(p, canAttach)),
-    ];
-    this.found.replaceChildren(...items);
-    if (!items.length) this.found.append(el('li', { class: 'tsk-NodeProcesses-empty' }, `Nothing found (inspector ports ${this.settings.ports.join(', ') || 'none'}).`));
+    const rows = this.ordered();
+    const listKey = JSON.stringify([current, canAttach, this.busy > 0, !!(kernel && this.isTskernel), rows]);
+    if (listKey !== this.listKey) {
+      this.listKey = listKey;
+      this.list.replaceChildren(...rows.map((t) => this.threadItem(t, current, canAttach)));
+      if (!rows.length) this.list.append(el('li', { class: 'tsk-NodeProcesses-empty' }, kernel && this.isTskernel ? 'No threads yet.' : ''));
+    }
+    const attachedEndpoints = rows.filter((t) => t.state !== 'exited').map((t) => [t.endpoint, t.pid]);
+    const foundKey = JSON.stringify([canAttach, this.discovered.inspectors, this.discovered.agents, this.discovered.processes, attachedEndpoints, this.settings.ports]);
+    if (foundKey !== this.foundKey) {
+      this.foundKey = foundKey;
+      const items = [
+        ...this.discovered.inspectors.map((i) => this.inspectorItem(i, canAttach)),
+        ...this.discovered.agents.map((a) => this.agentItem(a, canAttach)),
+        ...this.discovered.processes.filter((p) => !this.isAttachedPid(p.pid)).map((p) => this.processItem(p, canAttach)),
+      ];
+      this.found.replaceChildren(...items);
+      if (!items.length) this.found.append(el('li', { class: 'tsk-NodeProcesses-empty' }, `Nothing found (inspector ports ${this.settings.ports.join(', ') || 'none'}).`));
+    }
   }
 
   /** Threads by id, each process followed by its worker threads. */
@@ -633,9 +645,8 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     const meta = el('span', { class: 'tsk-NodeProcesses-meta' }, [`#${t.threadId}`, t.pid ? `pid ${t.pid}` : '', via, t.reason ?? ''].filter(Boolean).join(' \u00b7 '));
     li.append(this.stateBadge(t.state, current === t.threadId), name, meta);
     const actions = el('span', { class: 'tsk-NodeProcesses-actions' });
-    if (t.state === 'paused') {
+    if (t.state === 'paused' && current !== t.threadId) {
       const show = button('Show', 'tsk-select', 'Show this thread\u2019s call stack and variables');
-      show.disabled = current === t.threadId;
       show.addEventListener('click', (e) => {
         e.stopPropagation();
         this.select(t.threadId);

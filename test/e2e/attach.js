@@ -246,9 +246,17 @@ async function attachScenario(lab, metrics) {
     await until('thread 1 paused and shown', async () => (await threadState(lab, 1)) === 'paused' && (await lab.page.locator(`${P.thread(1)}.tsk-mod-current`).count()) === 1, 15000);
     await until('the cell frame in the call stack', async () => /Cell \[\*\]:2$/.test((await frames(lab))[0] || ''), 10000);
     const t4 = Date.now();
-    await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-select"]').click();
     const shown = async () => /^handleRequest\b/.test((await frames(lab))[0] || '') && (await lab.page.locator(`${P.thread(2)}.tsk-mod-current`).count()) === 1;
-    await until('the server\'s frame shown again after selecting it', shown, 10000);
+    for (let attempt = 0; ; attempt++) {
+      await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-select"]').click();
+      try {
+        await until('the server\'s frame shown again after selecting it', shown, 5000);
+        break;
+      } catch (e) {
+        if (attempt >= 1) throw e;
+        (metrics.warnings = metrics.warnings || []).push('selecting the server took a second click');
+      }
+    }
     metrics.selectToCallstackMs = Date.now() - t4;
     // JupyterLab re-reads the debugger state when the notebook gets focus; the choice sticks.
     await lab.quietDebugTraffic(500);
@@ -354,6 +362,15 @@ async function attachScenario(lab, metrics) {
 /** The panel with the server and the notebook paused, for the README (E2E_DOC_SCREENSHOT=1). */
 async function saveDocScreenshot(lab) {
   if (process.env.E2E_DOC_SCREENSHOT !== '1') return;
+  // A wider sidebar: drag the handle between the main area and the right panel.
+  const handle = lab.page.locator('#jp-main-split-panel > .lm-SplitPanel-handle:not(.lm-mod-hidden)').last();
+  const box = await handle.boundingBox();
+  if (box) {
+    await lab.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await lab.page.mouse.down();
+    await lab.page.mouse.move(box.x - 160, box.y + box.height / 2, { steps: 5 });
+    await lab.page.mouse.up();
+  }
   await lab.page.evaluate(() => document.querySelector('.tsk-NodeProcesses-body')?.scrollTo(0, 0));
   await lab.page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-attach-panel.png') });
 }
