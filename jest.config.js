@@ -1,7 +1,7 @@
 // Jest projects: unit tests (pure logic, parallel) and integration tests (real kernel
 // processes over real ZeroMQ sockets, run in band). Both compile TypeScript with ts-jest.
 // Integration files set their own timeouts (jest.setTimeout); scripts/test.sh passes
-// --testTimeout for the rest.
+// --testTimeout for the rest. A failing integration test is retried once (test/helpers/retryOnce.ts).
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 module.exports = {
   projects: [
@@ -16,6 +16,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/retryOnce.ts'],
     },
   ],
 };

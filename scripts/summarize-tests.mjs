@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 const dir = process.argv[2];
 let passed = 0, failed = 0, skipped = 0;
+const flaky = [];
 for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)) {
   const text = readFileSync(join(dir, f), 'utf8');
   if (f.endsWith('.json')) {
@@ -12,6 +13,8 @@ for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile
     passed += r.numPassedTests;
     failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    // Passed only on jest's retry (test/helpers/retryOnce.ts).
+    for (const suite of r.testResults ?? []) for (const t of suite.assertionResults ?? []) if (t.status === 'passed' && t.retryReasons?.length) flaky.push(t.fullName);
   } else if (f.endsWith('.log')) {
     // Browser scenarios: their runner's own closing line.
     const m = [...text.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
@@ -29,5 +32,6 @@ for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile
     }
   }
 }
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+for (const name of flaky) console.log(`flaky (passed on retry): ${name}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped${flaky.length ? ` (${flaky.length} flaky)` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -46,6 +46,7 @@ function dial(token: AttachToken): Promise<tls.TLSSocket> {
       servername: /^[\d.:]+$/.test(token.host) ? undefined : token.host,
     });
     const timer = setTimeout(() => socket.destroy(new Error(`no TLS connection to ${token.host}:${token.port} within ${HANDSHAKE_TIMEOUT_MS} ms`)), HANDSHAKE_TIMEOUT_MS);
+    socket.setNoDelay(true); // small request/response frames: no Nagle delay
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       const raw = socket.getPeerCertificate(true).raw;

@@ -49,6 +49,7 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
     if (cmds.require) lines.push('or, with CommonJS preloading:', '', `  ${cmds.require}`, '');
     if (cmds.api) lines.push('or from inside the process:', '', `  ${cmds.api}`, '');
     lines.push(`The token is single-use and expires at ${String(b.expiresAt)}. Then run %attach to attach the waiting agent.`);
+    if (b.warning) lines.push('', `Warning: ${String(b.warning)}`);
     ctx.print(lines.join('\n') + '\n');
   });
 

@@ -15,7 +15,7 @@ export class NonLoopbackError extends Error {
   constructor(what: string, host: string) {
     super(
       `${what} on ${host} refused: it is not a loopback address. ` +
-        'Pass allowNonLoopback (e.g. `%listen --public`) only if you accept that other machines can reach it.',
+        'Pass allowNonLoopback (`--allow-remote` on %listen and %attach) only if you accept that other machines can reach it.',
     );
     this.name = 'NonLoopbackError';
   }

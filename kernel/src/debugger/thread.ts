@@ -58,6 +58,12 @@ export class Thread {
   private paused?: PauseState;
   private expect?: 'step' | 'pause';
   private asyncStacks = false;
+  /**
+   * Async stack traces cost a busy server ~4x its throughput. The notebook keeps them on while it
+   * has breakpoints; an attached process gets them only from its first stop until `continue`, so
+   * a service with the debugger attached but not stopped runs at full speed.
+   */
+  private readonly asyncStacksWhileRunning: boolean;
   private readonly predictor: CatchPredictor;
   private inspectStores: VariableStore[] = [];
   private inspectGeneration = 0;
@@ -69,6 +75,7 @@ export class Thread {
     private readonly host: ThreadHost,
   ) {
     this.scripts = new ScriptRegistry((path, url) => this.isHidden(path, url));
+    this.asyncStacksWhileRunning = target.threadId === 1;
     this.readFile = targetFileReader(target);
     this.maps = new ScriptMaps(this.readFile);
     this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, maps: this.maps, changed: (bp) => this.breakpointChanged(bp) });
@@ -135,7 +142,7 @@ export class Thread {
       this.cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }).catch(() => undefined),
       this.binder.update(bps, []),
     ]);
-    if (bps.length) await this.enableAsyncStacks();
+    if (bps.length && this.asyncStacksWhileRunning) await this.enableAsyncStacks();
   }
 
   /** Removes breakpoints, resumes, and disables the Debugger domain (the target keeps running). */
@@ -166,7 +173,7 @@ export class Thread {
   async updateBreakpoints(added: readonly UserBreakpoint[], removed: readonly UserBreakpoint[]): Promise<void> {
     if (!this.attached) return;
     await this.binder.update(added, removed);
-    if (added.length) await this.enableAsyncStacks();
+    if (added.length && this.asyncStacksWhileRunning) await this.enableAsyncStacks();
   }
 
   private async enableAsyncStacks(): Promise<void> {
@@ -288,6 +295,10 @@ export class Thread {
       throw e;
     }
     await left;
+    if (this.asyncStacks && !this.asyncStacksWhileRunning) {
+      this.asyncStacks = false;
+      await this.cdp.send('Debugger.setAsyncCallStackDepth', { maxDepth: 0 }).catch(() => undefined);
+    }
   }
 
   async step(kind: 'next' | 'stepIn' | 'stepOut'): Promise<void> {

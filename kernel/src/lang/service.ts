@@ -59,6 +59,7 @@ const log = logger('lang');
 export class LanguageService {
   private readonly cells: WorkerInit['cells'] = [];
   private readonly client: WorkerClient;
+  private disposed = false;
 
   constructor(private readonly opts: LanguageServiceOptions) {
     this.client = new WorkerClient(
@@ -97,7 +98,8 @@ export class LanguageService {
     try {
       return await this.client.request('check', { code }, CHECK_TIMEOUT_MS);
     } catch (err) {
-      log.warn('type check skipped', err);
+      // Shutting down: pending checks just end.
+      if (!this.disposed) log.warn('type check skipped', err);
       return [];
     }
   }
@@ -144,6 +146,7 @@ export class LanguageService {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     await this.client.dispose();
   }
 
