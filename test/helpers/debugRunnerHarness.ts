@@ -13,7 +13,7 @@ import { logger } from '../../kernel/src/common/log';
 import type { DapEvent, DapResponse, IDebugger, RunnerCdpLink } from '../../kernel/src/debugger/api';
 import { createDebugger } from '../../kernel/src/debugger';
 
-const AGENT_FILES = ['framing', 'protocol', 'agentWorker', 'runnerAgent'];
+const AGENT_FILES = ['framing', 'protocol', 'relay', 'agentWorker', 'runnerAgent'];
 
 /** Compiles the agent sources to a temp dir (the child process runs plain JS). */
 function buildAgent(): string {

@@ -1,5 +1,6 @@
-// The CDP relay between an inspector session and a framed byte stream, shared shape with
-// agentWorker.ts (which does the same over the runner's fd). Runs inside a worker thread, so it
+// The CDP relay between an inspector session and a framed byte stream, used by both agents: the
+// runner's (agentWorker.ts, over the runner's fd) and the remote one (remoteWorker.ts, over the
+// TLS link). Runs inside a worker thread, so it
 // keeps working while the main thread is paused. When the link ends for any reason the session
 // disables the debugger (removing breakpoints and resuming a paused main thread) and disconnects:
 // a closed notebook never leaves the process paused.
