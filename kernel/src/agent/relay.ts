@@ -1,9 +1,8 @@
 // The CDP relay between an inspector session and a framed byte stream, used by both agents: the
 // runner's (agentWorker.ts, over the runner's fd) and the remote one (remoteWorker.ts, over the
-// TLS link). Runs inside a worker thread, so it
-// keeps working while the main thread is paused. When the link ends for any reason the session
-// disables the debugger (removing breakpoints and resuming a paused main thread) and disconnects:
-// a closed notebook never leaves the process paused.
+// TLS link). Runs inside a worker thread, so it keeps working while the main thread is paused.
+// When the link ends for any reason the session disables the debugger (removing breakpoints and
+// resuming a paused main thread) and disconnects: a closed notebook never leaves the process paused.
 
 import type * as inspector from 'node:inspector';
 import type { Duplex } from 'node:stream';
