@@ -116,7 +116,6 @@ export class NodeProcessesPanel extends PanelWithToolbar {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private autoSelectTimer: number | undefined;
-  private reselectTimer: number | undefined;
   /** Counts thread-state events; a refresh reply does not override newer states (stamps). */
   private eventSeq = 0;
   private readonly stamps = new Map<number, number>();
@@ -181,6 +180,7 @@ export class NodeProcessesPanel extends PanelWithToolbar {
 
     service.eventMessage.connect(this.onEvent, this);
     service.model.callstack.framesChanged.connect(this.onFramesChanged, this);
+    this.preferSelectedThread();
     service.sessionChanged.connect(() => this.scheduleRefresh(), this);
     service.model.titleChanged.connect(() => this.scheduleRefresh(), this);
     this.render();
@@ -205,7 +205,6 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     if (this.isDisposed) return;
     window.clearTimeout(this.refreshTimer);
     window.clearTimeout(this.autoSelectTimer);
-    window.clearTimeout(this.reselectTimer);
     this.service.eventMessage.disconnect(this.onEvent, this);
     this.service.model.callstack.framesChanged.disconnect(this.onFramesChanged, this);
     super.dispose();
@@ -280,20 +279,43 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     }
   }
 
-  /**
-   * JupyterLab's restoreState (run whenever a notebook becomes current) resets the shown thread to
-   * the first of debugInfo's stoppedThreads. Keep the thread that stopped last, or that the user
-   * picked here, shown while it stays paused.
-   */
   private onFramesChanged(): void {
     this.render();
-    const want = this.selected;
-    if (want === undefined || this.threads.get(want)?.state !== 'paused' || !this.service.hasStoppedThreads()) return;
-    if (this.currentThread() === want) return;
-    window.clearTimeout(this.reselectTimer);
-    this.reselectTimer = window.setTimeout(() => {
-      if (this.selected === want && this.currentThread() !== want && this.threads.get(want)?.state === 'paused') this.select(want);
-    }, 50);
+  }
+
+  /**
+   * JupyterLab's restoreState (run whenever a notebook becomes current) replaces the model's
+   * stoppedThreads with debugInfo's list and shows the first one (the lowest id), so the thread
+   * that stopped last, or that the user picked here, would lose to the notebook. Keep it first.
+   */
+  private preferSelectedThread(): void {
+    const model = this.service.model as unknown as object;
+    // The accessor lives on a base class (Debugger.Model extends DebuggerModel).
+    let desc: PropertyDescriptor | undefined;
+    for (let p = Object.getPrototypeOf(model) as object | null; p && !desc; p = Object.getPrototypeOf(p) as object | null) {
+      desc = Object.getOwnPropertyDescriptor(p, 'stoppedThreads');
+    }
+    if (!desc?.get || !desc.set || Object.getOwnPropertyDescriptor(model, 'stoppedThreads')) {
+      this.node.dataset.keepsSelection = 'false';
+      return;
+    }
+    this.node.dataset.keepsSelection = 'true';
+    const get = desc.get;
+    const set = desc.set;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const panel = this;
+    Object.defineProperty(model, 'stoppedThreads', {
+      configurable: true,
+      enumerable: desc.enumerable,
+      get(this: object): Set<number> {
+        return get.call(this) as Set<number>;
+      },
+      set(this: object, threads: Set<number>) {
+        const want = panel.selected;
+        const ordered = want !== undefined && threads instanceof Set && threads.has(want) ? new Set([want, ...[...threads].filter((t) => t !== want)]) : threads;
+        set.call(this, ordered);
+      },
+    });
   }
 
   private row(threadId: number): ThreadRow {
@@ -445,12 +467,16 @@ export class NodeProcessesPanel extends PanelWithToolbar {
     }
     const body = await this.run(what, (k) => request(k, 'attachTarget', args));
     if (!body) return;
+    // Its `thread` events came before this reply: a target that already went away stays exited.
+    const seen = this.stamps.has(body.target.threadId);
     const r = this.row(body.target.threadId);
-    this.stamps.set(r.threadId, ++this.eventSeq);
     r.name = body.target.name;
     r.via = body.target.via;
     r.pid = body.target.pid;
-    r.state = 'running';
+    if (!seen) {
+      this.stamps.set(r.threadId, ++this.eventSeq);
+      r.state = 'running';
+    }
     this.warning = body.warning ?? '';
     if ('port' in args) r.endpoint = `${args.host ?? '127.0.0.1'}:${args.port}`;
     this.node.dataset.lastAttachMs = String(body.elapsedMs ?? '');
