@@ -1,13 +1,15 @@
 // Connects the debugger to the core (debug_request -> handleRequest, events -> debug_event on
 // IOPub parented to the latest debug_request) and to the runtime (the runner's CDP link, now
-// and after every runner restart). The adapter is loaded on the first debug_request, so a
-// kernel that is never debugged does not pay for it at start-up.
+// and after every runner restart). Attached processes' output and their unexpected departure are
+// shown in the notebook too. The adapter is loaded on the first debug_request, so a kernel that
+// is never debugged does not pay for it at start-up.
 
 import type { Duplex } from 'node:stream';
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
 import type { KernelCore } from '../core/kernel';
 import type { DapEvent, DapRequest, DapResponse, IDebugger } from '../debugger/api';
+import { DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN } from '../debugger/attach/types';
 import type { RuntimeClient } from '../runtime/client';
 
 export interface DebuggerWiring {
@@ -32,6 +34,17 @@ function showTargetOutput(core: KernelCore, event: DapEvent): void {
   core.messenger.publish(core.latestRequest?.header, 'stream', { name: body.category, text });
 }
 
+/** Reasons for which the notebook itself asked the target to go: nothing to announce. */
+const EXPECTED_DETACH = new Set([DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN]);
+
+/** An attached process that exited or whose link dropped is announced in the notebook too. */
+function showTargetGone(core: KernelCore, event: DapEvent): void {
+  if (event.event !== 'detachedTarget') return;
+  const body = event.body as { threadId?: unknown; reason?: unknown } | undefined;
+  if (typeof body?.threadId !== 'number' || typeof body.reason !== 'string' || EXPECTED_DETACH.has(body.reason)) return;
+  core.messenger.publish(core.latestRequest?.header, 'stream', { name: 'stderr', text: `[thread ${body.threadId}] detached: ${body.reason}\n` });
+}
+
 class LazyDebugger implements IDebugger {
   private inner: IDebugger | undefined;
 
@@ -49,6 +62,7 @@ class LazyDebugger implements IDebugger {
       emit: (event) => {
         w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event);
         showTargetOutput(w.core, event);
+        showTargetGone(w.core, event);
       },
       onRunner: (cb) => {
         cb({ stream: w.runtime.cdpStream, pid: w.runtime.pid });

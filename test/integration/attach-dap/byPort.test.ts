@@ -69,3 +69,19 @@ test('a bad port is a readable error, not a hang', async () => {
   expect(r.reply.content.status).toBe('error');
   expect(JSON.stringify(r.outputs.map((o) => o.content))).toMatch(/no inspector on 127\.0\.0\.1:1|connection refused/);
 });
+
+test('an attached process that exits: thread exited, detachedTarget, and a line in the notebook', async () => {
+  const gone = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
+  const inspectPort = Number((await gone.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+  const threadId = attachedThread((await kc.execute(`%attach ${inspectPort}`)).stdout);
+  const from = dap.mark();
+  // A cell is running when it goes: the message lands under it.
+  const running = kc.execute('await new Promise((r) => setTimeout(r, 200)); "done"');
+  await gone.stop();
+  await dap.waitEvent('thread', from, 10000, (e) => e.body?.threadId === threadId && e.body?.reason === 'exited');
+  const detached = await dap.waitEvent('detachedTarget', from, 10000, (e) => e.body?.threadId === threadId);
+  expect(detached.body.reason).toMatch(/closed|exited/);
+  const line = await kc.waitIopub((m) => m.header.msg_type === 'stream' && String(m.content.text).startsWith(`[thread ${threadId}] detached: `), 10000, 'the notebook message');
+  expect(line.content.name).toBe('stderr');
+  expect((await running).reply.content.status).toBe('ok');
+});

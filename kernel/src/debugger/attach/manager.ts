@@ -15,7 +15,7 @@ import type { DebugSession } from '../session';
 import { RemoteTarget } from '../../attach/remoteTarget';
 import { adoptAgent, connectByPid, connectByPort, type Connected } from './connect';
 import { WorkerWatcher, type FoundWorker } from './workers';
-import type { AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
+import { DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN, type AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
 
 const log = logger('dap');
 const DETACH_CLEANUP_MS = 3000;
@@ -98,12 +98,12 @@ export class AttachManager {
   async detachTarget(threadId: number): Promise<void> {
     const rec = this.records.get(threadId);
     if (!rec) throw new UserError(`thread ${threadId} is not an attached process`);
-    await this.release(rec, 'detached by the notebook');
+    await this.release(rec, DETACHED_BY_NOTEBOOK);
   }
 
   /** Kernel shutdown: every target is detached (and keeps running); the listener closes. */
   async dispose(): Promise<void> {
-    await Promise.all([...this.records.values()].map((r) => this.release(r, 'the kernel shut down')));
+    await Promise.all([...this.records.values()].map((r) => this.release(r, KERNEL_SHUT_DOWN)));
     await this.closeListener();
   }
 

@@ -30,6 +30,10 @@ export interface ListTargetsArguments {
   scanProcesses?: boolean;
 }
 
+/** `detachedTarget` reasons when the notebook itself let the target go (the others are surprises). */
+export const DETACHED_BY_NOTEBOOK = 'detached by the notebook';
+export const KERNEL_SHUT_DOWN = 'the kernel shut down';
+
 export type AttachVia = 'port' | 'pid' | 'agent' | 'worker';
 
 export interface AttachedTargetInfo {
