@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as net from 'node:net';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { AgentWorkerData } from './protocol';
 import { runRelay } from './relay';
 
@@ -26,8 +26,14 @@ function log(msg: string): void {
 const socket = new net.Socket({ fd: data.fd, readable: true, writable: true });
 const session = new inspector.Session();
 session.connectToMainThread();
-runRelay(socket, session, {
+const relay = runRelay(socket, session, {
   hello: { method: 'Agent.hello', params: { pid: process.pid, node: process.version, hiddenPaths: data.hiddenPaths } },
   log,
   onClose: () => process.exit(0),
 });
+// A cell started a worker thread: the kernel enables NodeWorker again to hear of it.
+parentPort?.on('message', (m: { type?: string; threadId?: number }) => {
+  if (m?.type === 'workerStarted') relay.send({ method: 'Agent.workerStarted', params: { threadId: m.threadId } });
+});
+// The port must not keep this worker alive (the socket does, as long as the kernel is there).
+parentPort?.unref();

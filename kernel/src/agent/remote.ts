@@ -94,7 +94,9 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
   const closed = new Promise<string>((r) => (resolveClosed = r));
   const handle: AgentHandle = { closed, detach: () => worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
   current = handle;
-  const onWorker = (): void => worker.postMessage({ type: 'workerStarted' } satisfies MainToAgent);
+  const onWorker = (w: Worker): void => {
+    if (w.constructor.name !== 'InternalWorker') worker.postMessage({ type: 'workerStarted', threadId: w.threadId } satisfies MainToAgent);
+  };
   const end = (reason: string): void => {
     unhook();
     process.off('worker', onWorker);

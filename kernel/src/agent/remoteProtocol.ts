@@ -13,4 +13,4 @@ export type AgentToMain =
   | { type: 'failed'; reason: string }
   | { type: 'closed'; reason: string };
 
-export type MainToAgent = { type: 'output'; stream: 'stdout' | 'stderr'; text: string } | { type: 'detach' } | { type: 'workerStarted' };
+export type MainToAgent = { type: 'output'; stream: 'stdout' | 'stderr'; text: string } | { type: 'detach' } | { type: 'workerStarted'; threadId: number };

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     if (m.type === 'output') relay.send({ method: 'Agent.output', params: { stream: m.stream, text: m.text } });
     else if (m.type === 'detach') relay.close('detached by the target');
     // This session hears of new workers only when NodeWorker is enabled again: tell the kernel.
-    else if (m.type === 'workerStarted') relay.send({ method: 'Agent.workerStarted', params: {} });
+    else if (m.type === 'workerStarted') relay.send({ method: 'Agent.workerStarted', params: { threadId: m.threadId } });
   });
   post({ type: 'linked', host: token.host, port: token.port });
 }

@@ -49,7 +49,9 @@ export class DebugAdapter implements IDebugger {
     });
     host.onRunner((link) => {
       log.debug(`runner link (pid ${link.pid})`);
-      this.session.addTarget(new RunnerTarget(link.stream, link.pid));
+      const runner = new RunnerTarget(link.stream, link.pid);
+      this.session.addTarget(runner);
+      this.attach.watchRunner(runner);
     });
   }
 

@@ -16,10 +16,16 @@ export class RunnerTarget implements ITarget {
   readonly cdp: CdpClient;
   private hidden: string[] = [path.join(KERNEL_ROOT, 'dist') + path.sep, path.join(KERNEL_ROOT, 'src') + path.sep];
   private readonly helloSeen: Promise<void>;
+  /** Worker threads that cells started (announced by the agent): the others are the runner's own. */
+  readonly userWorkers = new Set<string>();
 
   constructor(stream: Duplex, readonly pid: number) {
     this.name = `Notebook (runner pid ${pid})`;
     this.cdp = new CdpClient(new StreamTransport(stream));
+    this.cdp.onAny((method, params) => {
+      const id = (params as { threadId?: unknown } | undefined)?.threadId;
+      if (method === 'Agent.workerStarted' && typeof id === 'number') this.userWorkers.add(String(id));
+    });
     this.helloSeen = new Promise<void>((resolve) => {
       this.cdp.onAny((method, params) => {
         if (method !== 'Agent.hello') return;

@@ -13,6 +13,8 @@ import { logger } from '../../common/log';
 import { UserError } from '../errors';
 import type { DebugSession } from '../session';
 import { RemoteTarget } from '../../attach/remoteTarget';
+import type { RunnerTarget } from '../../targets/runnerTarget';
+import type { ITarget } from '../../targets/target';
 import { adoptAgent, connectByPid, connectByPort, type Connected } from './connect';
 import { WorkerWatcher, type FoundWorker } from './workers';
 import { DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN, type AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
@@ -126,15 +128,25 @@ export class AttachManager {
     // A process started with --inspect-brk (or a worker told to) waits for a debugger: let it run now.
     if (c.via === 'port' || c.via === 'worker') await target.cdp.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
     if (c.via !== 'worker') {
-      rec.workers = new WorkerWatcher(target, (w) => void this.adoptWorker(rec, w).catch((e) => log.warn(`attaching worker ${w.title} failed`, e)));
+      rec.workers = this.watchWorkers(target, () => this.records.get(rec.info.threadId) === rec);
       await rec.workers.start().catch((e) => log.warn(`watching the workers of ${target.name} failed`, e));
     }
     return rec.info;
   }
 
-  private async adoptWorker(parent: AttachedRecord, w: FoundWorker): Promise<void> {
-    if (this.records.get(parent.info.threadId) !== parent) return w.transport.close();
-    const p = parent.c.target;
+  /** Worker threads started by the notebook's cells are threads too (children of thread 1). */
+  watchRunner(runner: RunnerTarget): void {
+    const watcher = this.watchWorkers(runner, () => !runner.cdp.isClosed, runner.userWorkers);
+    runner.onClose(() => watcher.stop());
+    void watcher.start().catch((e) => log.warn('watching the notebook runner\'s workers failed', e));
+  }
+
+  private watchWorkers(parent: ITarget, isCurrent: () => boolean, announced?: ReadonlySet<string>): WorkerWatcher {
+    return new WorkerWatcher(parent, (w) => void this.adoptWorker(parent, isCurrent, w).catch((e) => log.warn(`attaching worker ${w.title} failed`, e)), announced);
+  }
+
+  private async adoptWorker(p: ITarget, isCurrent: () => boolean, w: FoundWorker): Promise<void> {
+    if (!isCurrent()) return w.transport.close();
     const target = new RemoteTarget(w.transport, {
       threadId: this.nextThreadId++,
       name: `${p.name} › ${w.title}`,
@@ -143,7 +155,7 @@ export class AttachManager {
       onThisHost: p.onThisHost,
       hiddenPaths: p.hiddenPaths(),
     });
-    await this.adopt({ target, via: 'worker' }, parent.info.threadId);
+    await this.adopt({ target, via: 'worker' }, p.threadId);
   }
 
   private async release(rec: AttachedRecord, reason: string): Promise<void> {

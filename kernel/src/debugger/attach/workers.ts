@@ -1,7 +1,8 @@
 // Finds the worker threads of an attached process so each becomes a DAP thread of its own: turns
 // on NodeWorker (without making new workers wait: a notebook must never hold up a service's
 // threads), hands every reported worker's session to the attach manager, and skips the agent's own
-// relay worker (its file is in the target's hidden paths). Over an agent link the inspector
+// relay worker (its file is in the target's hidden paths; in the notebook runner only workers its
+// cells started are shown). Over an agent link the inspector
 // session lives in a worker, where Node reports only the workers existing at NodeWorker.enable:
 // the agent announces each new worker (`Agent.workerStarted`) and we enable again to hear of it.
 
@@ -26,9 +27,14 @@ export class WorkerWatcher {
   private readonly offs: (() => void)[] = [];
   private stopped = false;
 
+  /**
+   * @param announced for the notebook runner: the workers its cells started (the runner's own,
+   *   such as the module-hooks thread, are never announced and never shown).
+   */
   constructor(
     private readonly parent: ITarget,
     private readonly onWorker: (w: FoundWorker) => void,
+    private readonly announced?: ReadonlySet<string>,
   ) {}
 
   async start(): Promise<void> {
@@ -57,7 +63,8 @@ export class WorkerWatcher {
     const url = typeof info?.url === 'string' ? info.url.slice(0, 4096) : '';
     const path = urlToPath(url);
     const transport = new WorkerSessionTransport(this.parent.cdp, sessionId);
-    if (path && this.parent.hiddenPaths().some((h) => path.startsWith(h))) {
+    const hostWorker = this.announced ? !this.announced.has(String(info?.workerId)) : !!path && this.parent.hiddenPaths().some((h) => path.startsWith(h));
+    if (hostWorker) {
       transport.close();
       return;
     }
