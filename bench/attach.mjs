@@ -231,6 +231,19 @@ await latency(viaPort, 2);
 const portLat = await latency(viaPort);
 await c.debugRequest('setBreakpoints', { source: { path: ROUTES }, breakpoints: [], sourceModified: false });
 
+// ---- by pid: the inspector opens briefly to inject the agent, then closes (median of 3) ----
+const byPid = [];
+for (let i = 0; i < 3; i++) {
+  const target = await startServer(`pid-${i}`);
+  const t1 = now();
+  const r = await c.debugRequest('attachTarget', { pid: target.child.pid });
+  byPid.push({ total: now() - t1, kernel: r.elapsedMs });
+  await c.debugRequest('detachTarget', { threadId: r.target.threadId });
+  const body = await get(target.port, '/after-pid-detach');
+  if (!body.startsWith('ok ')) throw new Error(`pid-attached server did not answer after detach: ${body}`);
+  target.child.kill();
+}
+
 // ---- detach: both keep serving ----
 for (const s of [viaAgent, viaPort]) {
   await c.debugRequest('detachTarget', { threadId: s.threadId });
@@ -254,6 +267,7 @@ const rows = [
   { metric: 'agent: server spawn -> attached', value: agentSpawnToAttached, unit: 'ms', target: null },
   { metric: 'agent: attachTarget (kernel elapsedMs)', value: agentAttach.elapsedMs, unit: 'ms', target: null },
   { metric: 'port: server spawn -> attached', value: portSpawnToAttached, unit: 'ms', target: null },
+  { metric: 'pid: attachTarget, client side (median of 3)', value: median(byPid.map((x) => x.total)), unit: 'ms', target: null },
   { metric: 'port: attachTarget (kernel elapsedMs)', value: portAttach.elapsedMs, unit: 'ms', target: null },
   { metric: `agent: next -> stopped (median of ${agentLat.next.length})`, value: median(agentLat.next), unit: 'ms', target: 3 },
   { metric: `port: next -> stopped (median of ${portLat.next.length})`, value: median(portLat.next), unit: 'ms', target: 3 },
