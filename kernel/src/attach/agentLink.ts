@@ -47,6 +47,9 @@ export class AgentLink implements ITransport {
   private readonly outputListeners: ((o: TargetOutput) => void)[] = [];
   private readonly decoder: FrameDecoder;
   private closed = false;
+  private markSpoken: () => void = () => undefined;
+  /** Resolves when the agent sent its first message (its Agent.hello: its inspector session is up). */
+  private readonly spoken = new Promise<void>((r) => (this.markSpoken = r));
   private reason: string | undefined;
   private invalid = 0;
   private windowStart = Date.now();
@@ -98,6 +101,15 @@ export class AgentLink implements ITransport {
     this.outputListeners.push(listener);
   }
 
+  /** True once the agent has said something (its session is connected), false on timeout or close. */
+  async ready(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<boolean>((r) => this.onClose(() => r(false)));
+    const result = await Promise.race([this.spoken.then(() => true), closed, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
+    clearTimeout(timer);
+    return result;
+  }
+
   onClose(listener: () => void): void {
     if (this.closed) listener();
     else this.closeListeners.push(listener);
@@ -146,6 +158,7 @@ export class AgentLink implements ITransport {
     } else if (msg.method === 'Agent.output') {
       return this.forwardOutput(msg.params);
     }
+    this.markSpoken();
     if (!this.messageListeners.length) {
       if (this.early.length < MAX_EARLY_MESSAGES) this.early.push(m);
       return;

@@ -7,6 +7,7 @@
 
 import * as path from 'node:path';
 import { CdpClient } from '../targets/cdpClient';
+import type { AgentLink } from './agentLink';
 import { looksLikeNode, listeningPorts } from './discovery';
 import { connectInspector, listInspectorTargets, type InspectorConnection } from './inspectorWebSocket';
 import type { AttachedAgent, AttachListener } from './listener';
@@ -88,6 +89,14 @@ function openInspector(pid: number): void {
   }
 }
 
+/** Closes the target's inspector port once the current task is done (close() waits for WebSocket sessions). */
+const CLOSE_INSPECTOR =
+  `(function (r) { setTimeout(function () { try { (process.getBuiltinModule ? process.getBuiltinModule('inspector') : r('inspector')).close(); }` +
+  ` catch (e) { process.stderr.write('[tskernel agent] could not close the inspector port: ' + e.message + '\\n'); } }, 0); return 'ok'; })` +
+  `(typeof require === 'function' ? require : undefined)`;
+/** Request id for the close sent on the agent link before anyone drives it (CdpClient counts from 1). */
+const CLOSE_REQUEST_ID = 2 ** 31;
+
 async function evaluate(cdp: CdpClient, expression: string): Promise<string> {
   const r = await cdp.send('Runtime.evaluate', { expression, includeCommandLineAPI: true, returnByValue: true });
   if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description?.split('\n')[0] ?? r.exceptionDetails.text);
@@ -127,14 +136,25 @@ export async function attachByPid(options: AttachByPidOptions): Promise<AttachBy
     throw new AttachByPidError(pid, (e as Error).message);
   }
   const cdp = new CdpClient(conn.transport);
-  const closeOurInspector = async (): Promise<boolean> => {
+  /**
+   * Closes the port we opened. With the agent up, our WebSocket goes first and the agent's own
+   * session asks the target to close the port: closing it while our WebSocket session was still
+   * being torn down crashed the target (SIGSEGV, Node 20) about one attach in twenty. Without an
+   * agent (attach failed) the close is scheduled over our WebSocket just before it disconnects.
+   */
+  const closeOurInspector = async (agentLink?: AgentLink): Promise<boolean> => {
     if (wasOpen) {
       await conn.transport.closedFully();
       return false;
     }
-    // inspector.close() blocks until connections end, so schedule it and disconnect first.
-    await evaluate(cdp, `(function (r) { setTimeout(function () { (process.getBuiltinModule ? process.getBuiltinModule('inspector') : r('inspector')).close(); }, 0); return 'ok'; })(require)`).catch(() => '');
-    await conn.transport.closedFully();
+    if (agentLink) {
+      await conn.transport.closedFully();
+      // Fire and forget (an id CdpClient never uses): the port probe below is the answer.
+      agentLink.send({ id: CLOSE_REQUEST_ID, method: 'Runtime.evaluate', params: { expression: CLOSE_INSPECTOR, includeCommandLineAPI: true, silent: true } });
+    } else {
+      await evaluate(cdp, CLOSE_INSPECTOR).catch(() => '');
+      await conn.transport.closedFully();
+    }
     return waitFor('', deadline + 5000, () =>
       listInspectorTargets('127.0.0.1', port, 500).then(
         () => undefined,
@@ -161,10 +181,13 @@ export async function attachByPid(options: AttachByPidOptions): Promise<AttachBy
       throw new Error(`the target could not load the agent from ${agentPath} (another filesystem, container or user?): ${e.message}`);
     });
     agent = await listener.waitForAgent(id, Math.max(1000, deadline - Date.now()));
+    // The agent's own inspector session must be connected before the port closes: closing the
+    // inspector while that session is still being set up kills the agent's worker.
+    if (!(await agent.link.ready(Math.max(1000, deadline - Date.now())))) throw new Error(`the agent did not start its debugger session (${agent.link.closeReason ?? 'no hello'})`);
   } catch (e) {
     await closeOurInspector();
     throw e instanceof AttachByPidError ? e : new AttachByPidError(pid, (e as Error).message);
   }
-  const inspectorClosed = await closeOurInspector();
+  const inspectorClosed = await closeOurInspector(agent.link);
   return { agent, inspectorPort: port, inspectorWasOpen: wasOpen, inspectorClosed, elapsedMs: Date.now() - started };
 }
