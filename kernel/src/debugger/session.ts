@@ -71,6 +71,7 @@ export class DebugSession {
       model: this.model,
       emit: (e, b) => this.emit(e, b),
       exceptionMode: () => this.mode,
+      isOnlyThread: () => this.threads.size === 1,
     });
     this.threads.set(target.threadId, thread);
     target.onClose(() => {
@@ -125,11 +126,12 @@ export class DebugSession {
     throw new UserError(`Unknown or expired frameId ${frameId}`);
   }
 
+  /** Paused threads, the most recent stop first (JupyterLab shows the first one after a reload). */
   stoppedThreads(): number[] {
     return this.allThreads()
       .filter((t) => t.pause)
-      .map((t) => t.id)
-      .sort((a, b) => a - b);
+      .sort((a, b) => b.pause!.order - a.pause!.order)
+      .map((t) => t.id);
   }
 
   async attachAll(): Promise<void> {

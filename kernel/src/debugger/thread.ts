@@ -25,6 +25,8 @@ export interface ThreadHost {
   model: BreakpointModel;
   emit<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void;
   exceptionMode(): ExceptionMode;
+  /** No other thread exists (then a stop or resume is one of "all threads"). */
+  isOnlyThread(): boolean;
 }
 
 export interface PauseState {
@@ -34,6 +36,8 @@ export interface PauseState {
   store: VariableStore;
   /** A `stopped` event went out (so a `continued` must follow on resume). */
   reported: boolean;
+  /** Increases with every pause of any thread: orders the stopped threads. */
+  order: number;
 }
 
 let pauseGeneration = 0;
@@ -193,7 +197,7 @@ export class Thread {
     const expected = this.expect;
     this.expect = undefined;
     const store = new VariableStore(this.cdp, `tskernel-pause-${++pauseGeneration}`);
-    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false };
+    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration };
     this.paused = state;
     const isException = ev.reason === 'exception' || ev.reason === 'promiseRejection' || ev.reason === 'assert';
     const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: !this.scripts.get(cf.location.scriptId)?.hidden }));
@@ -222,8 +226,8 @@ export class Thread {
     this.host.emit('stopped', {
       reason: state.reason,
       threadId: this.id,
-      // Attached processes stop independently of the notebook and of each other.
-      allThreadsStopped: this.id === 1,
+      // Attached processes (and worker threads) stop independently of the notebook and of each other.
+      allThreadsStopped: this.host.isOnlyThread(),
       ...(description ? { description } : {}),
       ...(text ? { text } : {}),
       ...(ev.hitBreakpoints?.length ? { hitBreakpointIds: ev.hitBreakpoints.map((id) => this.binder.userBreakpointFor(id)?.id).filter((x): x is number => x !== undefined) } : {}),
@@ -265,7 +269,7 @@ export class Thread {
     if (!p) return;
     this.paused = undefined;
     void p.store.release();
-    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: this.id === 1 });
+    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: this.host.isOnlyThread() });
   }
 
   private onClosed(): void {

@@ -1,6 +1,7 @@
 // Two real http servers (the same server file, two processes) attached at once, one by port and
 // one by the agent: one setBreakpoints on the file applies to both (the second attached after it
-// was set), each stops on its own thread while the other keeps serving, and kernel shutdown
+// was set), each stops on its own thread while the other keeps serving (stoppedThreads lists the
+// latest stop first; the all-threads flags stay false), and kernel shutdown
 // detaches both: a server paused at a breakpoint is resumed and both keep running.
 jest.setTimeout(60000);
 
@@ -46,7 +47,15 @@ test('two servers stop independently; kernel shutdown leaves both running', asyn
   // A stops; B still stops on its own (and is fully inspectable) while A stays paused.
   const fromA = dap.mark();
   const pendingA = a.get('/a', 20000);
-  await dap.waitEvent('stopped', fromA, 15000, (e) => e.body?.threadId === ta);
+  const stoppedA = await dap.waitEvent('stopped', fromA, 15000, (e) => e.body?.threadId === ta);
+  expect(stoppedA.body.allThreadsStopped).toBe(false);
+  // With both paused, the most recent stop comes first (JupyterLab shows that one after a reload).
+  const fromB = dap.mark();
+  const pendingB = b.get('/b0', 20000);
+  await dap.waitEvent('stopped', fromB, 15000, (e) => e.body?.threadId === tb);
+  expect((await dap.ok<{ stoppedThreads: number[] }>('debugInfo', {})).stoppedThreads).toEqual([tb, ta]);
+  expect((await dap.ok<{ allThreadsContinued: boolean }>('continue', { threadId: tb })).allThreadsContinued).toBe(false);
+  expect(await pendingB).toBe(`hello /b0 from ${b.child.pid}`);
   await stopAndInspect(dap, b, tb, '/b');
   const info = await dap.ok<{ stoppedThreads: number[] }>('debugInfo', {});
   expect(info.stoppedThreads).toEqual([ta]);

@@ -7,7 +7,7 @@ import type { Handler } from './context';
 export const continue_: Handler<'continue'> = async (ctx, args) => {
   const thread = ctx.session.thread(args?.threadId);
   await thread.resume();
-  return { allThreadsContinued: thread.id === 1 };
+  return { allThreadsContinued: ctx.session.allThreads().length === 1 };
 };
 
 export const next: Handler<'next'> = async (ctx, args) => {
