@@ -3,7 +3,7 @@
 // output, HTTP requests, and the DAP steps every attach way shares (breakpoint in the handler,
 // real request, stop on the server's thread, stack/variables/evaluate, next, continue). No sleeps.
 
-import { httpGet } from '../attach/attachHelpers';
+import { httpGet, waitForText } from '../attach/attachHelpers';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,21 +43,6 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-function waitText(read: () => string, stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = re.exec(read());
-      if (!m) return;
-      clearTimeout(timer);
-      stream.off('data', check);
-      resolve(m);
-    };
-    const timer = setTimeout(() => (stream.off('data', check), reject(new Error(`timed out waiting for ${re}; got:\n${read()}`))), timeoutMs);
-    stream.on('data', check);
-    check();
-  });
-}
-
 export async function startServer(file: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [...nodeArgs, file], { cwd: path.dirname(file), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -65,14 +50,14 @@ export async function startServer(file: string, nodeArgs: string[] = [], env: Re
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const m = await waitText(() => out, child.stdout!, /HTTP_PORT (\d+)/, 15000);
+  const m = await waitForText(() => out, child.stdout!, /HTTP_PORT (\d+)/, 15000, 'server stdout');
   const httpPort = Number(m[1]);
   return {
     child,
     file,
     httpPort,
     stderr: () => err,
-    waitStderr: (re, timeoutMs = 15000) => waitText(() => err, child.stderr!, re, timeoutMs),
+    waitStderr: (re, timeoutMs = 15000) => waitForText(() => err, child.stderr!, re, timeoutMs, 'server stderr'),
     get: (pathName, timeoutMs = 20000) => httpGet(httpPort, pathName, timeoutMs),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

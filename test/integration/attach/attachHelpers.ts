@@ -40,7 +40,8 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-attach-'));
 }
 
-function waitForText(read: () => string, stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
+/** Resolves with the first match of `re` in what `read()` returns, re-checked on every chunk of `stream`. */
+export function waitForText(read: () => string, stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const m = re.exec(read());

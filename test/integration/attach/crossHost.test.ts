@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapClient, varNamed } from '../../helpers/dapClient';
 import { KernelClient } from '../../helpers/kernelClient';
-import { REGISTER_JS } from './attachHelpers';
+import { REGISTER_JS, waitForText } from './attachHelpers';
 
 // Line 3 (the handler's first statement) is the breakpoint line.
 const SERVER_JS = [
@@ -76,21 +76,6 @@ function cleanupNetwork(): void {
   if (vethCreated) ip(['link', 'del', VETH_ROOT]); // deletes the peer too
   if (nsCreated) ip(['netns', 'del', NS]);
   vethCreated = nsCreated = false;
-}
-
-function waitText(read: () => string, stream: NodeJS.ReadableStream, re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = re.exec(read());
-      if (!m) return;
-      clearTimeout(timer);
-      stream.off('data', check);
-      resolve(m);
-    };
-    const timer = setTimeout(() => (stream.off('data', check), reject(new Error(`timed out waiting for ${re} on ${what}; got:\n${read()}`))), timeoutMs);
-    stream.on('data', check);
-    check();
-  });
 }
 
 /** Starts `node [nodeArgs] args` inside the namespace. `ip netns exec` execs node, so the pid is node's. */
@@ -208,7 +193,7 @@ netnsTest('an agent in the namespace dials back; breakpoint, request from the ro
 
   const from = dap.mark();
   const server = spawnInNs(['--import', register, file], { TSKERNEL_ATTACH_TOKEN: token, BIND_HOST: nsIp });
-  const port = Number((await waitText(server.out, server.child.stdout!, /HTTP_PORT (\d+)/, 15000, 'server stdout'))[1]);
+  const port = Number((await waitForText(server.out, server.child.stdout!, /HTTP_PORT (\d+)/, 15000, 'server stdout'))[1]);
   const waiting = await dap.waitEvent('agentWaiting', from, 15000);
   expect(waiting.body).toMatchObject({ pid: server.child.pid, title: 'server.js' });
   expect(String(waiting.body.remoteAddress)).toContain(nsIp); // it really came over the veth
@@ -245,7 +230,7 @@ netnsTest('an agent in the namespace dials back; breakpoint, request from the ro
   const fromDetach = dap.mark();
   await dap.ok('detachTarget', { threadId });
   await dap.waitEvent('detachedTarget', fromDetach, 10000, (e) => e.body?.threadId === threadId);
-  await waitText(server.err, server.child.stderr!, /\[tskernel agent\] detached: /, 10000, 'server stderr');
+  await waitForText(server.err, server.child.stderr!, /\[tskernel agent\] detached: /, 10000, 'server stderr');
   expect(await get(nsIp, port, '/after-detach', 5000)).toBe(`hello /after-detach from ${server.child.pid}`);
   expect(server.child.exitCode).toBeNull();
   await kill(server.child);
