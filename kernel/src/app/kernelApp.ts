@@ -28,6 +28,8 @@ export interface KernelOptions {
   cwd?: string;
 }
 
+/** Start-up to stripper warm-up: after a frontend's first kernel_info round trip. */
+const STRIPPER_WARM_UP_DELAY_MS = 300;
 export async function startKernel(opts: KernelOptions): Promise<void> {
   const info = readConnectionFile(opts.connectionFile);
   const server = new WireServer(info);
@@ -68,15 +70,17 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   process.on('uncaughtException', (e) => log.error('uncaught exception in the kernel (kept running)', e));
   process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e as Error));
 
-  // Off the start-up path: the TypeScript stripper, the language service, the debugger.
-  setImmediate(() => {
+  // Off the start-up path: the TypeScript stripper, the language service, the debugger. The
+  // stripper's warm-up blocks for ~60 ms, so it waits until the frontend's first kernel_info has
+  // been answered (clients send it right after connecting); a cell before then loads it itself.
+  setTimeout(() => {
     try {
       loadTranspiler();
       if (opts.language === 'typescript') warmUpStripper();
     } catch (e) {
       log.warn('stripper warm-up failed', e as Error);
     }
-  });
+  }, STRIPPER_WARM_UP_DELAY_MS).unref();
   // Created now, started on first use (execution, completion, hover).
   lang = createLanguageFeatures(opts.language, cwd, runtime);
   registerAttachMagics(magics, () => core.debugger);
