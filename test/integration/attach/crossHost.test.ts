@@ -4,8 +4,9 @@
 // warning); the server, started with `ip netns exec <ns> node --import …/register.js`, dials
 // back over TLS; a breakpoint in the server's file stops a real HTTP request sent from the root
 // namespace; we read req.url, continue, get the response, detach, and the server keeps serving.
-// Also: the listener is not reachable on loopback, and an agent in the namespace holding a
-// forged token is rejected.
+// Also: a server compiled from TypeScript debugged in its .ts files (maps and sources read through
+// the target, since another host's files are not ours), the listener is not reachable on
+// loopback, and an agent in the namespace holding a forged token is rejected.
 //
 // Needs root with CAP_NET_ADMIN. The tests are skipped (with the reason printed) only when
 // `ip netns add` fails with a permission error; a missing `ip` (package iproute2) is a failure.
@@ -21,6 +22,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapClient, varNamed } from '../../helpers/dapClient';
 import { KernelClient } from '../../helpers/kernelClient';
+import { compileProject, HANDLER_LINE, SERVER_TS } from '../attach-dap/tsProject';
 import { REGISTER_JS, waitForText } from './attachHelpers';
 
 // Line 3 (the handler's first statement) is the breakpoint line.
@@ -233,6 +235,34 @@ netnsTest('an agent in the namespace dials back; breakpoint, request from the ro
   await waitForText(server.err, server.child.stderr!, /\[tskernel agent\] detached: /, 10000, 'server stderr');
   expect(await get(nsIp, port, '/after-detach', 5000)).toBe(`hello /after-detach from ${server.child.pid}`);
   expect(server.child.exitCode).toBeNull();
+  await kill(server.child);
+});
+
+netnsTest('a server compiled from TypeScript in the namespace: .ts breakpoints, frames and sources read through the target', async () => {
+  const l = await kc!.execute(`%listen ${rootIp}:${listenerPort} --allow-remote`);
+  const token = /TSKERNEL_ATTACH_TOKEN=(tsk1\.[A-Za-z0-9_-]+)/.exec(l.stdout)![1];
+  const project = compileProject();
+  const from = dap.mark();
+  const server = spawnInNs(['--import', register, project.serverJs], { TSKERNEL_ATTACH_TOKEN: token, BIND_HOST: nsIp });
+  const port = Number((await waitForText(server.out, server.child.stdout!, /HTTP_PORT (\d+)/, 15000, 'server stdout'))[1]);
+  const waiting = await dap.waitEvent('agentWaiting', from, 15000);
+  const threadId = (await dap.ok<{ target: { threadId: number } }>('attachTarget', { agentId: waiting.body.id })).target.threadId;
+
+  // Another host's files are not ours: the maps and the .ts text come through the target.
+  const set = await dap.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: project.serverTs }, breakpoints: [{ line: HANDLER_LINE }] });
+  expect(set.breakpoints[0]).toMatchObject({ verified: true, line: HANDLER_LINE });
+  const src = await dap.ok<{ content: string }>('source', { source: { path: project.serverTs } });
+  expect(src.content).toBe(SERVER_TS);
+
+  const fromHit = dap.mark();
+  const response = get(nsIp, port, '/typed-across');
+  await dap.waitEvent('stopped', fromHit, 20000, (e) => e.body?.threadId === threadId);
+  const { stackFrames } = await dap.ok<{ stackFrames: DebugProtocol.StackFrame[] }>('stackTrace', { threadId });
+  expect(stackFrames[0]).toMatchObject({ name: 'handle', line: HANDLER_LINE, source: { path: project.serverTs } });
+  await dap.ok('setBreakpoints', { source: { path: project.serverTs }, breakpoints: [] });
+  await dap.ok('continue', { threadId });
+  expect(await response).toBe('hello /typed-across #1');
+  await dap.ok('detachTarget', { threadId });
   await kill(server.child);
 });
 
