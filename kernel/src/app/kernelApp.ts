@@ -58,6 +58,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   const interrupt = async (): Promise<void> => {
     await core.debugger?.onInterrupt();
     core.cancelInput('interrupted');
+    executor.interrupt();
     runtime.interrupt();
   };
 

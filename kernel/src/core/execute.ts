@@ -57,10 +57,15 @@ export interface ExecuteDeps {
   bindCell(id: number, request: Message): void;
 }
 
+/** What an interrupt before the runner has the cell ends it with (the runner says the same). */
+const INTERRUPTED: ErrorInfo = { ename: 'KeyboardInterrupt', evalue: 'Execution interrupted', traceback: ['KeyboardInterrupt: Execution interrupted'] };
+
 export class Executor {
   executionCount = 0;
   private nextId = 1;
   checkMode: CheckMode = 'warn';
+  /** The cell being prepared (magics, transpile, type check, waiting for the runner/debugger). */
+  private preparing?: { interrupted: boolean };
 
   constructor(private readonly d: ExecuteDeps) {
     d.magics.register('typecheck', 'off | warn | strict: type errors are ignored, reported, or block the run', (args, ctx) => {
@@ -73,6 +78,14 @@ export class Executor {
       this.checkMode = mode;
       ctx.print(`typecheck: ${mode}\n`);
     });
+  }
+
+  /**
+   * An interrupt that lands while a cell is still being prepared (before the runner has it, so
+   * no SIGINT can reach it) ends that cell as soon as preparation reaches its next step.
+   */
+  interrupt(): void {
+    if (this.preparing) this.preparing.interrupted = true;
   }
 
   /** Allocates an output-routing id for a request that is not an execution (comm messages). */
@@ -96,6 +109,16 @@ export class Executor {
   private pendingReport: Promise<void> | undefined;
 
   private async run(request: Message, c: ExecuteContent): Promise<ExecuteReply> {
+    const preparing = { interrupted: false };
+    this.preparing = preparing;
+    try {
+      return await this.runPrepared(request, c, preparing);
+    } finally {
+      if (this.preparing === preparing) this.preparing = undefined;
+    }
+  }
+
+  private async runPrepared(request: Message, c: ExecuteContent, preparing: { interrupted: boolean }): Promise<ExecuteReply> {
     const parent: Header = request.header;
     const { messenger, runtime, cells } = this.d;
     const silent = !!c.silent;
@@ -123,6 +146,7 @@ export class Executor {
         return fail({ ename: err.name || 'MagicError', evalue: err.message, traceback: [`${err.name}: ${err.message}`] });
       }
     }
+    if (preparing.interrupted) return fail(INTERRUPTED);
     if (!code.trim()) return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
 
     // 2. TypeScript -> JavaScript with REPL semantics, lines preserved.
@@ -151,6 +175,7 @@ export class Executor {
       });
       if (mode === 'strict') {
         const diags = (await report).filter((d) => d.category === 'error');
+        if (preparing.interrupted) return fail(INTERRUPTED);
         if (diags.length) {
           const text = lang.format(diags, code, label);
           return fail({ ename: 'TypeError', evalue: `${diags.length} type error${diags.length > 1 ? 's' : ''} (strict type checking)`, traceback: text.split('\n') });
@@ -163,6 +188,9 @@ export class Executor {
     // 4. Run (once the debugger has placed breakpoints for this cell, if it is attached).
     await runtime.whenReady(); // a restarted runner first, so the debugger can attach to it
     await this.d.debuggerReady?.();
+    if (preparing.interrupted) return fail(INTERRUPTED);
+    // From here on the runtime owns the cell: interrupts reach it as SIGINT.
+    this.preparing = undefined;
     const done = await runtime.execute({
       id,
       code: generated,

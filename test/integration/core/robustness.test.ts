@@ -52,6 +52,17 @@ test('an asynchronous runaway loop is ended by restarting the runner, with a cle
   expect(result(await k.execute('1 + 1'))).toBe('2');
 });
 
+test('an interrupt while the cell waits for a restarting runner ends that cell', async () => {
+  expect((await k.execute('process.exit(2)')).reply.content.status).toBe('error');
+  // The fresh runner takes a Node start-up (50+ ms); the interrupt lands before it is ready.
+  const run = k.run('"should not run"');
+  await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
+  await k.request('control', 'interrupt_request', {});
+  const reply = await withTimeout(run.reply, 10000, 'reply');
+  expect(reply.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+  expect(result(await k.execute('40 + 2'))).toBe('42');
+});
+
 test('interrupt while idle is harmless', async () => {
   expect((await k.request('control', 'interrupt_request', {})).content.status).toBe('ok');
   expect(result(await k.execute('3'))).toBe('3');
