@@ -104,7 +104,9 @@ export class RuntimeClient {
         this.restart('The cell did not stop when interrupted (an asynchronous loop?), so the runner process was restarted. Variables were lost.');
         return;
       }
+      // The signal stops synchronous code (breakOnSigint); the order ends an awaiting cell.
       r.child.kill('SIGINT');
+      this.send({ type: 'interrupt', id });
       this.interruptTimer = setTimeout(tick, INTERRUPT_RETRY_MS);
     };
     tick();

@@ -39,7 +39,9 @@ export type ToRunner =
   | { type: 'comm_msg'; comm_id: string; data: unknown; metadata: unknown; cell: number }
   | { type: 'comm_close'; comm_id: string; data: unknown; cell: number }
   | { type: 'comm_info'; id: number; target_name?: string }
-  | { type: 'cell_labels'; labels: Record<string, string> };
+  | { type: 'cell_labels'; labels: Record<string, string> }
+  /** Stop awaiting cell `id` (sent with every SIGINT retry: a bare signal carries no cell id). */
+  | { type: 'interrupt'; id: number };
 
 export type FromRunner =
   | { type: 'ready'; pid: number; node: string }

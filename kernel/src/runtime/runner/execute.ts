@@ -11,14 +11,17 @@ import { setStdinAllowed } from './stdin';
 
 type Done = Extract<FromRunner, { type: 'done' }>;
 
-let interruptCurrent: ((e: unknown) => void) | undefined;
+let awaiting: { id: number; reject: (e: unknown) => void } | undefined;
 
 class Interrupted extends Error {}
 
-/** SIGINT while a cell awaits: stop waiting for it (its pending async work is abandoned). */
-export function interruptAwaitingCell(): boolean {
-  if (!interruptCurrent) return false;
-  interruptCurrent(new Interrupted());
+/**
+ * An interrupt for cell `id` while it awaits: stop waiting for it (its pending async work is
+ * abandoned). By id, so an interrupt that arrives late never ends the cell after it.
+ */
+export function interruptAwaitingCell(id: number): boolean {
+  if (awaiting?.id !== id) return false;
+  awaiting.reject(new Interrupted());
   return true;
 }
 
@@ -36,10 +39,14 @@ export async function execute(order: ExecuteOrder): Promise<Done> {
       return script.runInThisContext({ breakOnSigint: true, displayErrors: false });
     });
     if (order.isAsync) {
+      const current = { id: order.id, reject: (_e: unknown) => undefined as void };
       value = await new Promise((resolve, reject) => {
-        interruptCurrent = reject;
+        current.reject = reject;
+        awaiting = current;
         (value as Promise<unknown>).then(resolve, reject);
-      }).finally(() => (interruptCurrent = undefined));
+      }).finally(() => {
+        if (awaiting === current) awaiting = undefined;
+      });
     }
     const result: MimeBundle | undefined = value === undefined || order.silent ? undefined : mimeBundle(value);
     return { type: 'done', id: order.id, status: 'ok', result, userExpressions: evaluateUserExpressions(order) };

@@ -20,8 +20,9 @@ setChannel(channel);
 captureOutput(channel);
 
 process.on('SIGINT', () => {
-  // Reached only outside a vm run with breakOnSigint (which handles its own SIGINT).
-  interruptAwaitingCell();
+  // Reached only outside a vm run with breakOnSigint (which handles its own SIGINT). Awaiting
+  // cells are ended by the kernel's `interrupt` order (it names the cell); the signal is only
+  // kept from killing the runner.
 });
 process.on('uncaughtException', (err) => {
   channel.send({ type: 'async_error', cell: currentCell(), ...formatError(err) });
@@ -77,6 +78,9 @@ async function serve(order: ToRunner): Promise<void> {
       channel.send({ type: 'answer', id: order.id, value: openComms(order.target_name) });
       break;
     case 'cell_labels':
+      break;
+    case 'interrupt':
+      interruptAwaitingCell(order.id);
       break;
   }
 }
