@@ -79,8 +79,9 @@ export async function evaluateGlobal(thread: Thread, expression: string, o: Eval
 export async function evaluateIn(thread: Thread, frameId: number | undefined, expression: string, o: EvalOptions): Promise<RemoteObject> {
   if (frameId !== undefined) {
     const f = thread.frame(frameId);
-    if (!f) throw new UserError(`Unknown or expired frameId ${frameId}`);
-    return evaluateOnFrame(thread, f.callFrame.callFrameId, expression, o);
+    if (f) return evaluateOnFrame(thread, f.callFrame.callFrameId, expression, o);
+    // An async parent frame has no scope of its own: evaluate globally.
+    if (!thread.isAsyncFrame(frameId)) throw new UserError(`Unknown or expired frameId ${frameId}`);
   }
   return evaluateGlobal(thread, expression, o);
 }

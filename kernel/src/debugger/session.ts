@@ -122,7 +122,7 @@ export class DebugSession {
 
   /** The thread owning a frame id, or an error naming the problem. */
   frameOwner(frameId: number): Thread {
-    for (const t of this.threads.values()) if (t.frame(frameId)) return t;
+    for (const t of this.threads.values()) if (t.frame(frameId) || t.isAsyncFrame(frameId)) return t;
     throw new UserError(`Unknown or expired frameId ${frameId}`);
   }
 

@@ -51,6 +51,39 @@ function uiLocation(cells: CellFiles, maps: ScriptMaps, script: ScriptInfo | und
   return { path, line: loc.lineNumber + 1, column: (loc.columnNumber ?? 0) + 1 };
 }
 
+/**
+ * The async parents of a pause (`await` chains, timers, promise callbacks, as V8 records them once
+ * async stacks are on): a label per hop ("await", "setTimeout", …) then its visible frames, mapped
+ * like the synchronous ones. These frames have no scopes (V8 keeps no variables for them).
+ */
+export function buildAsyncFrames(trace: Protocol.Runtime.StackTrace | undefined, sync: FrameInfo[], scripts: ScriptRegistry, cells: CellFiles, maps: ScriptMaps, limit = MAX_ASYNC_FRAMES): DebugProtocol.StackFrame[] {
+  const out: DebugProtocol.StackFrame[] = [];
+  // A cell's top level is one frame: when the pause shows it already, its async re-appearances
+  // (the REPL wrapper awaited by the runner) are dropped.
+  const topLevels = new Set(sync.filter((f) => f.topLevel).map((f) => f.dap.source?.path));
+  for (let t = trace; t && out.length < limit; t = t.parent) {
+    const visible: DebugProtocol.StackFrame[] = [];
+    for (const cf of t.callFrames) {
+      const script = scripts.get(cf.scriptId);
+      if (!script || script.hidden) continue;
+      const ui = uiLocation(cells, maps, script, { scriptId: cf.scriptId, lineNumber: cf.lineNumber, columnNumber: cf.columnNumber });
+      const isCell = !!ui.path && (cells.isCellPath(ui.path) || !!cells.get(ui.path));
+      const name = cf.functionName || (isCell ? CELL_FRAME_NAME : '<anonymous>');
+      // The REPL wrapper's call site is the same cell top level again (as in buildFrames).
+      const prev = visible[visible.length - 1] ?? out[out.length - 1];
+      if (name === CELL_FRAME_NAME && (topLevels.has(ui.path) || (prev?.name === CELL_FRAME_NAME && prev.source?.path === ui.path))) continue;
+      const id = nextFrameId++;
+      visible.push({ id, name, line: ui.line, column: ui.column, source: ui.path ? { path: ui.path, name: ui.path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` }, presentationHint: 'subtle' });
+    }
+    if (!visible.length) continue;
+    out.push({ id: nextFrameId++, name: `[async ${t.description || 'call'}]`, line: 0, column: 0, presentationHint: 'label' }, ...visible);
+  }
+  return out.slice(0, limit);
+}
+
+/** Async parent frames shown at most (V8 keeps up to 32 hops). */
+const MAX_ASYNC_FRAMES = 64;
+
 export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: ScriptRegistry, cells: CellFiles, maps: ScriptMaps): FrameInfo[] {
   const frames: FrameInfo[] = [];
   for (let i = 0; i < callFrames.length; i++) {

@@ -2,6 +2,7 @@
 // machine (stopped on every pause we keep, continued on every resume), stepping, and the
 // per-pause frame and variable stores. Host code is blackboxed so stepping never enters it.
 
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
 import { pathToFileURL } from 'node:url';
 import type { CellFiles } from '../common/cellFiles';
@@ -14,7 +15,7 @@ import type { DapEvents } from './protocol';
 import { targetFileReader } from './mapReader';
 import { ScriptMaps } from './scriptMaps';
 import { INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
-import { buildFrames, type FrameInfo } from './stack';
+import { buildAsyncFrames, buildFrames, type FrameInfo } from './stack';
 import { UserError } from './errors';
 import { VariableStore } from './variables/store';
 
@@ -38,6 +39,8 @@ export interface PauseState {
   reported: boolean;
   /** Increases with every pause of any thread: orders the stopped threads. */
   order: number;
+  /** Async parent frames (labels and frames without scopes), after `frames` in stackTrace. */
+  asyncFrames: DebugProtocol.StackFrame[];
 }
 
 let pauseGeneration = 0;
@@ -115,6 +118,11 @@ export class Thread {
 
   frame(frameId: number): FrameInfo | undefined {
     return this.pause?.frames.find((f) => f.id === frameId);
+  }
+
+  /** An async parent frame of the current pause (no scopes, evaluated globally). */
+  isAsyncFrame(frameId: number): boolean {
+    return !!this.pause?.asyncFrames.some((f) => f.id === frameId);
   }
 
   private isHidden(path: string | undefined, url: string): boolean {
@@ -197,7 +205,8 @@ export class Thread {
     const expected = this.expect;
     this.expect = undefined;
     const store = new VariableStore(this.cdp, `tskernel-pause-${++pauseGeneration}`);
-    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration };
+    const asyncFrames = buildAsyncFrames(ev.asyncStackTrace, frames, this.scripts, this.host.cells, this.maps);
+    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration, asyncFrames };
     this.paused = state;
     const isException = ev.reason === 'exception' || ev.reason === 'promiseRejection' || ev.reason === 'assert';
     const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: !this.scripts.get(cf.location.scriptId)?.hidden }));

@@ -14,7 +14,8 @@ const LOCAL_TYPES = new Set(['local', 'block', 'catch', 'with', 'eval', 'module'
 
 export const stackTrace: Handler<'stackTrace'> = async (ctx, args) => {
   const thread = ctx.session.thread(args?.threadId);
-  const frames = thread.requirePause().frames.map((f) => f.dap);
+  const pause = thread.requirePause();
+  const frames = [...pause.frames.map((f) => f.dap), ...pause.asyncFrames];
   const start = args?.startFrame ?? 0;
   const levels = args?.levels ? args.levels : frames.length;
   return { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
@@ -23,7 +24,9 @@ export const stackTrace: Handler<'stackTrace'> = async (ctx, args) => {
 export const scopes: Handler<'scopes'> = async (ctx, args) => {
   const frameId = requireNumber(args?.frameId, 'frameId');
   const thread = ctx.session.frameOwner(frameId);
-  const frame = thread.frame(frameId)!;
+  const frame = thread.frame(frameId);
+  // An async parent frame: V8 keeps no variables for it.
+  if (!frame) return { scopes: [] };
   const store = thread.requirePause().store;
   const chain = frame.callFrame.scopeChain;
   const firstLocal = chain.findIndex((s) => s.type === 'local');

@@ -89,7 +89,8 @@ export const copyToGlobals: Handler<'copyToGlobals'> = async (ctx, args) => {
   const dst = requireString(args.dstVariableName, 'dstVariableName');
   const frameId = requireNumber(args.srcFrameId, 'srcFrameId');
   const thread = ctx.session.frameOwner(frameId);
-  const frame = thread.frame(frameId)!;
+  const frame = thread.frame(frameId);
+  if (!frame) throw new UserError('An async parent frame has no variables to copy');
   const group = thread.requirePause().store.group;
   const value = await evaluateOnFrame(thread, frame.callFrame.callFrameId, src, { objectGroup: group });
   const global = await evaluateGlobal(thread, 'globalThis', { objectGroup: group });
