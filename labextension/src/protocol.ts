@@ -3,74 +3,22 @@
 
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-export interface ListenArguments {
-  host?: string;
-  port?: number;
-  allowNonLoopback?: boolean;
-  advertiseHost?: string;
-  tokenTtlSeconds?: number;
-  stop?: boolean;
-}
+// The request/reply shapes are the kernel's own (tskernel's attach/requests.ts, type-only: nothing
+// of the kernel is bundled), under the names the panel uses.
+import type {
+  AttachedTargetInfo as AttachedTarget,
+  AttachTargetArguments,
+  AttachTargetBody,
+  DiscoveredAgent as AgentInfo,
+  DiscoveredInspector as InspectorInfo,
+  ListenArguments,
+  ListenBody,
+  ListTargetsArguments,
+  ListTargetsBody,
+  NodeProcessInfo as ProcessInfo,
+} from 'tskernel/dist/attach/requests';
 
-export interface ListenBody {
-  listening: boolean;
-  host?: string;
-  port?: number;
-  fingerprint?: string;
-  token?: string;
-  tokenId?: string;
-  expiresAt?: string;
-  commands?: { import: string; require: string; api: string };
-  warning?: string;
-}
-
-export interface InspectorInfo {
-  host: string;
-  port: number;
-  targets: { id: string; title: string; url: string; webSocketDebuggerUrl: string }[];
-}
-
-export interface ProcessInfo {
-  pid: number;
-  command: string;
-}
-
-export interface AgentInfo {
-  id: string;
-  pid: number;
-  title: string;
-  node: string;
-  remoteAddress: string;
-  connectedAt: number;
-}
-
-export interface AttachedTarget {
-  threadId: number;
-  name: string;
-  pid?: number;
-  /** worker: a worker thread of an attached process (parentThreadId is that process's thread). */
-  via: 'port' | 'pid' | 'agent' | 'worker';
-  parentThreadId?: number;
-}
-
-export interface ListTargetsBody {
-  inspectors: InspectorInfo[];
-  processes: ProcessInfo[];
-  agents: AgentInfo[];
-  attached: AttachedTarget[];
-}
-
-export type AttachTargetArguments =
-  | { port: number; host?: string; allowNonLoopback?: boolean; targetId?: string }
-  | { pid: number; inspectorPorts?: number[] }
-  | { agentId: string };
-
-export interface AttachTargetBody {
-  target: AttachedTarget;
-  inspectorClosed?: boolean;
-  warning?: string;
-  elapsedMs?: number;
-}
+export type { AgentInfo, AttachedTarget, AttachTargetArguments, AttachTargetBody, InspectorInfo, ListenArguments, ListenBody, ListTargetsBody, ProcessInfo };
 
 export interface ThreadsBody {
   threads: { id: number; name: string }[];
@@ -83,7 +31,7 @@ export interface DebugInfoBody {
 
 interface Requests {
   listen: [ListenArguments, ListenBody];
-  listTargets: [{ ports?: number[]; scanProcesses?: boolean }, ListTargetsBody];
+  listTargets: [ListTargetsArguments, ListTargetsBody];
   attachTarget: [AttachTargetArguments, AttachTargetBody];
   detachTarget: [{ threadId: number }, Record<string, never>];
   threads: [Record<string, never>, ThreadsBody];

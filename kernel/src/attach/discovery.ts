@@ -4,36 +4,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listInspectorTargets, type InspectorEndpoint } from './inspectorWebSocket';
+import { listInspectorTargets } from './inspectorWebSocket';
+import type { DiscoveredAgent, DiscoveredInspector, DiscoveryResult, NodeProcessInfo } from './requests';
+
+export type { DiscoveredAgent, DiscoveredInspector, DiscoveryResult, NodeProcessInfo };
 import type { AttachListener } from './listener';
 
 export const DEFAULT_INSPECTOR_PORTS = [9229, 9230, 9231];
-
-export interface NodeProcessInfo {
-  pid: number;
-  command: string;
-}
-
-export interface DiscoveredInspector {
-  host: string;
-  port: number;
-  targets: InspectorEndpoint[];
-}
-
-export interface DiscoveredAgent {
-  id: string;
-  pid: number;
-  title: string;
-  node: string;
-  remoteAddress: string;
-  connectedAt: number;
-}
-
-export interface DiscoveryResult {
-  inspectors: DiscoveredInspector[];
-  processes: NodeProcessInfo[];
-  agents: DiscoveredAgent[];
-}
 
 function readText(file: string): string | undefined {
   try {

@@ -8,19 +8,14 @@ import * as http from 'node:http';
 import WebSocket from 'ws';
 import { logger } from '../common/log';
 import { BaseTransport } from '../targets/transport';
+import type { InspectorEndpoint } from './requests';
+
+export type { InspectorEndpoint };
 import { inspectorRiskWarning, isLoopbackHost, NonLoopbackError } from './loopback';
 
 const log = logger('targets');
 const MAX_LIST_BYTES = 1024 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
-export interface InspectorEndpoint {
-  id: string;
-  title: string;
-  url: string;
-  /** ws:// URL rebuilt on the host:port we queried. */
-  webSocketDebuggerUrl: string;
-}
 
 function str(v: unknown, max = 2048): string {
   return typeof v === 'string' ? v.slice(0, max) : '';
