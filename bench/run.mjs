@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const name of ['core', 'lang', 'debugger', 'attach']) {
+for (const name of ['core', 'lang', 'debugger', 'attach', 'stress-detach']) {
   const file = join(here, `${name}.mjs`);
   if (!existsSync(file)) continue;
   console.log(`\n## ${name}`);

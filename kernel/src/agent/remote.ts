@@ -1,14 +1,21 @@
 // The remote agent's entry point inside a target process: `attach(token)` (a `set_trace`-style
 // call) or `autoAttachFromEnv()` (used by `node --import tskernel/agent` / `--require`, reading
-// TSKERNEL_ATTACH_TOKEN). It starts remoteWorker.ts, which dials the notebook over TLS; this
-// thread only forwards stdout/stderr to the worker, at a bounded rate. Nothing here throws into
-// the host program: failures are reported on stderr and the program keeps running.
+// TSKERNEL_ATTACH_TOKEN). The first attach starts remoteWorker.ts, which dials the notebook over
+// TLS; that worker is never ended (it parks between links, see its header for the crash that
+// avoids) and every later attach reuses it. This thread only forwards stdout/stderr to the worker,
+// at a bounded rate. Nothing here throws into the host program: failures are reported on stderr and
+// the program keeps running.
 
 import * as path from 'node:path';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, type Worker } from 'node:worker_threads';
 import type { AgentToMain, MainToAgent, RemoteWorkerData } from './remoteProtocol';
+import { spawnWorker } from './spawnWorker';
 
 export const TOKEN_ENV = 'TSKERNEL_ATTACH_TOKEN';
+/** Milliseconds without a word from the kernel before the agent releases the target (0: never). */
+export const KEEPALIVE_ENV = 'TSKERNEL_AGENT_KEEPALIVE_MS';
+/** The kernel pings every 2 s (attach/agentLink.ts); a busy kernel gets plenty of slack. */
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 15_000;
 /** Output forwarded to the notebook per second; the rest still reaches the real stdout/stderr. */
 const OUTPUT_BYTES_PER_SECOND = 128 * 1024;
 const MAX_CHUNK_CHARS = 16 * 1024;
@@ -18,6 +25,12 @@ export interface AttachOptions {
   forwardOutput?: boolean;
   /** Extra path prefixes of host code to hide from stacks. */
   hiddenPaths?: string[];
+  /**
+   * Release the process (resume, drop breakpoints, detach) when the notebook's kernel has said
+   * nothing for this long: a frozen kernel or a cut network. Default TSKERNEL_AGENT_KEEPALIVE_MS,
+   * else 15 s; 0 disables.
+   */
+  keepaliveTimeoutMs?: number;
 }
 
 export interface AgentHandle {
@@ -76,35 +89,75 @@ function rateLimited(post: (m: MainToAgent) => void): (stream: 'stdout' | 'stder
   };
 }
 
-/** Connects this process to the notebook that printed `token`. Rejects with a readable reason. */
-export function attach(token: string, options: AttachOptions = {}): Promise<AgentHandle> {
-  if (current) return Promise.reject(new Error('this process is already attached to a notebook'));
-  const data: RemoteWorkerData = {
-    token,
-    hiddenPaths: [path.resolve(__dirname, '..') + path.sep, ...(options.hiddenPaths ?? [])],
-    info: { pid: process.pid, node: process.version, title: path.basename(process.argv[1] ?? process.argv0), argv: process.argv.slice(1, 9) },
-  };
+/** The agent worker of this process: started by the first attach, parked between links, reused. */
+interface AgentWorker {
+  worker: Worker;
+  /** The current attach's listeners; undefined while the worker is parked. */
+  onMessage?: (m: AgentToMain) => void;
+  onGone?: (reason: string) => void;
+}
+let agentWorker: AgentWorker | undefined;
+
+function startAgentWorker(): AgentWorker {
   // execArgv: [] so a worker never re-runs `--import tskernel/agent`; env without the token.
   const env = { ...process.env };
   delete env[TOKEN_ENV];
-  const worker = new Worker(path.join(__dirname, 'remoteWorker.js'), { workerData: data, execArgv: [], env, stdout: false, stderr: false });
+  const workerData: RemoteWorkerData = { hiddenPaths: [path.resolve(__dirname, '..') + path.sep] };
+  const worker = spawnWorker({ workerData, execArgv: [], env, stdout: false, stderr: false });
+  const a: AgentWorker = { worker };
+  // Listeners are added once, here, before unref(): each attach only swaps the callbacks, and a
+  // parked worker must never keep the target alive.
+  worker.on('message', (m: AgentToMain) => a.onMessage?.(m));
+  const gone = (reason: string): void => {
+    if (agentWorker === a) agentWorker = undefined;
+    a.onGone?.(reason);
+  };
+  worker.on('error', (e) => gone(`agent worker failed: ${e.message}`));
+  worker.on('exit', () => gone('agent worker exited'));
   worker.unref(); // the agent never keeps the target alive by itself
+  return a;
+}
+
+function keepaliveFromEnv(): number {
+  const v = Number(process.env[KEEPALIVE_ENV]);
+  return Number.isFinite(v) && v >= 0 ? v : DEFAULT_KEEPALIVE_TIMEOUT_MS;
+}
+
+/**
+ * Connects this process to the notebook that printed `token`. Rejects with a readable reason.
+ * After a detach the process can attach again (a new token): the same agent worker is reused.
+ */
+export function attach(token: string, options: AttachOptions = {}): Promise<AgentHandle> {
+  if (current) return Promise.reject(new Error('this process is already attached to a notebook'));
+  let a: AgentWorker;
+  try {
+    a = agentWorker ??= startAgentWorker();
+  } catch (e) {
+    return Promise.reject(new Error(`could not start the agent worker: ${(e as Error).message}`));
+  }
+  const worker = a.worker;
   let unhook = (): void => undefined;
   let resolveClosed: (reason: string) => void = () => undefined;
   const closed = new Promise<string>((r) => (resolveClosed = r));
-  const handle: AgentHandle = { closed, detach: () => worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
+  // A stale handle (its link is gone, maybe a new one is up on the same worker) detaches nothing.
+  const handle: AgentHandle = { closed, detach: () => current === handle && worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
   current = handle;
   const onWorker = (w: Worker): void => {
-    if (w.constructor.name !== 'InternalWorker') worker.postMessage({ type: 'workerStarted', threadId: w.threadId } satisfies MainToAgent);
+    if (w !== worker && w.constructor.name !== 'InternalWorker') worker.postMessage({ type: 'workerStarted', threadId: w.threadId } satisfies MainToAgent);
   };
+  let ended = false;
   const end = (reason: string): void => {
+    if (ended) return;
+    ended = true;
     unhook();
     process.off('worker', onWorker);
+    a.onMessage = undefined;
+    a.onGone = undefined;
     if (current === handle) current = undefined;
     resolveClosed(reason);
   };
   return new Promise<AgentHandle>((resolve, reject) => {
-    worker.on('message', (m: AgentToMain) => {
+    a.onMessage = (m) => {
       if (m.type === 'linked') {
         if (options.forwardOutput !== false) unhook = hookOutput(rateLimited((msg) => worker.postMessage(msg)));
         process.on('worker', onWorker);
@@ -115,15 +168,18 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
       } else if (m.type === 'closed') {
         end(m.reason);
       }
-    });
-    worker.on('error', (e) => {
-      end(`agent worker failed: ${e.message}`);
-      reject(e);
-    });
-    worker.on('exit', () => {
-      end('agent worker exited');
-      reject(new Error('agent worker exited before linking'));
-    });
+    };
+    a.onGone = (reason) => {
+      end(reason);
+      reject(new Error(`${reason} before linking`));
+    };
+    worker.postMessage({
+      type: 'attach',
+      token,
+      hiddenPaths: options.hiddenPaths ?? [],
+      info: { pid: process.pid, node: process.version, title: path.basename(process.argv[1] ?? process.argv0), argv: process.argv.slice(1, 9) },
+      keepaliveTimeoutMs: options.keepaliveTimeoutMs ?? keepaliveFromEnv(),
+    } satisfies MainToAgent);
   });
 }
 

@@ -3,10 +3,13 @@
 // target is untrusted: frames are size-capped, messages shape-checked, inbound bytes throttled
 // (the socket is paused, so TCP pushes back on a flooding target) and forwarded output is
 // rate-limited and cleaned. A protocol violation drops the link with a reason; the agent then
-// removes its breakpoints and resumes the target.
+// removes its breakpoints and resumes the target. The link sends `Agent.ping` every
+// PING_INTERVAL_MS: an agent that stops hearing from us (a frozen kernel, a cut network) releases
+// the target after its keepalive timeout (agent/relay.ts).
 
 import type * as tls from 'node:tls';
 import { encodeFrame, FrameDecoder } from '../agent/framing';
+import { AGENT_PING } from '../agent/protocol';
 import { logger } from '../common/log';
 import type { ITransport } from '../targets/transport';
 import { cleanText } from './handshake';
@@ -30,6 +33,10 @@ export const DEFAULT_LINK_LIMITS: AgentLinkLimits = {
   maxOutputBytesPerSecond: 256 * 1024,
   maxInvalidMessages: 100,
 };
+
+/** How often the kernel pings the agent; agents time out after 15 s by default (agent/remote.ts). */
+export const PING_INTERVAL_MS = 2000;
+const PING_FRAME = encodeFrame({ method: AGENT_PING });
 
 /** Messages kept for the first listener (an agent waiting to be attached only sends Agent.hello). */
 const MAX_EARLY_MESSAGES = 16;
@@ -57,6 +64,7 @@ export class AgentLink implements ITransport {
   private outputInWindow = 0;
   private droppedOutputBytes = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
+  private readonly pingTimer: NodeJS.Timeout;
 
   constructor(
     private readonly socket: tls.TLSSocket,
@@ -67,6 +75,11 @@ export class AgentLink implements ITransport {
     socket.on('close', () => this.markClosed(this.reason ?? 'the target closed the link'));
     socket.on('error', (e) => this.markClosed(`link error: ${e.message}`));
     socket.resume();
+    // The first ping arms the agent's keepalive; then one every interval, also while the agent
+    // waits to be attached. A timer never keeps the kernel alive.
+    this.ping();
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
   }
 
   /** Why the link closed (undefined while open). */
@@ -85,6 +98,10 @@ export class AgentLink implements ITransport {
 
   send(message: object): void {
     if (!this.closed) this.socket.write(encodeFrame(message));
+  }
+
+  private ping(): void {
+    if (!this.closed && !this.socket.destroyed) this.socket.write(PING_FRAME);
   }
 
   onMessage(listener: (message: unknown) => void): void {
@@ -219,6 +236,7 @@ export class AgentLink implements ITransport {
     this.closed = true;
     if (!this.reason) this.reason = reason;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    clearInterval(this.pingTimer);
     for (const l of this.closeListeners.splice(0)) l();
   }
 }

@@ -29,6 +29,7 @@ export class RemoteTarget implements ITarget {
   readonly onThisHost: boolean;
   readonly cdp: CdpClient;
   private hidden: string[] = [];
+  private agentThread: number | undefined;
   private readonly helloSeen: Promise<void>;
 
   constructor(transport: ITransport, options: RemoteTargetOptions) {
@@ -48,6 +49,7 @@ export class RemoteTarget implements ITarget {
             if (Array.isArray(p?.hiddenPaths)) {
               this.hidden = p.hiddenPaths.filter((x): x is string => typeof x === 'string' && x.length < 1024 && /^(\/|[A-Za-z]:\\)/.test(x)).slice(0, 16);
             }
+            if (Number.isSafeInteger(p?.agentThreadId)) this.agentThread = p?.agentThreadId;
             resolve();
           });
           this.cdp.onClose(resolve);
@@ -56,6 +58,10 @@ export class RemoteTarget implements ITarget {
 
   hiddenPaths(): readonly string[] {
     return this.hidden;
+  }
+
+  agentThreadId(): number | undefined {
+    return this.agentThread;
   }
 
   ready(): Promise<void> {

@@ -41,6 +41,10 @@ export class RunnerTarget implements ITarget {
     return this.hidden;
   }
 
+  agentThreadId(): number | undefined {
+    return undefined; // the runner shows only the workers its cells started (userWorkers)
+  }
+
   ready(): Promise<void> {
     return Promise.race([this.helloSeen, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
   }

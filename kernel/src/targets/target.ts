@@ -16,6 +16,8 @@ export interface ITarget {
   readonly cdp: CdpClient;
   /** Absolute path prefixes of host code (kernel runner, agent): hidden from stacks and skipped when stepping. */
   hiddenPaths(): readonly string[];
+  /** The worker thread id of the agent relaying this target (from its Agent.hello), if any: never a user thread. */
+  agentThreadId(): number | undefined;
   /** Resolves when the agent said hello (or a short grace period passed). */
   ready(): Promise<void>;
   onClose(listener: () => void): void;

@@ -63,7 +63,10 @@ export class WorkerWatcher {
     const url = typeof info?.url === 'string' ? info.url.slice(0, 4096) : '';
     const path = urlToPath(url);
     const transport = new WorkerSessionTransport(this.parent.cdp, sessionId);
-    const hostWorker = this.announced ? !this.announced.has(String(info?.workerId)) : !!path && this.parent.hiddenPaths().some((h) => path.startsWith(h));
+    const agentThread = this.parent.agentThreadId();
+    const hostWorker = this.announced
+      ? !this.announced.has(String(info?.workerId))
+      : (agentThread !== undefined && String(info?.workerId) === String(agentThread)) || (!!path && this.parent.hiddenPaths().some((h) => path.startsWith(h)));
     if (hostWorker) {
       transport.close();
       return;
