@@ -65,8 +65,17 @@ class LazyDebugger implements IDebugger {
         showTargetGone(w.core, event);
       },
       onRunner: (cb) => {
-        cb({ stream: w.runtime.cdpStream, pid: w.runtime.pid });
-        w.onRunner((link) => cb({ stream: link.cdp, pid: link.pid }));
+        // A runner that is still starting when the debugger loads is handed over now and again
+        // when its restart is announced: hand each link over once (a second hand-over would
+        // replace the first and close the runner's CDP stream).
+        let last: Duplex | undefined;
+        const handOver = (stream: Duplex, pid: number): void => {
+          if (stream === last) return;
+          last = stream;
+          cb({ stream, pid });
+        };
+        handOver(w.runtime.cdpStream, w.runtime.pid);
+        w.onRunner((link) => handOver(link.cdp, link.pid));
       },
     });
     return this.inner;

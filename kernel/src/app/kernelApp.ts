@@ -1,6 +1,7 @@
 // Assembles a running kernel from its parts: wire server, core with handlers, runtime client,
 // cell files, history, magics, language service and debugger; installs signal handling and
-// orderly shutdown.
+// orderly shutdown — on shutdown_request, SIGTERM, SIGHUP, or when the process that started the
+// kernel is gone (parentWatch.ts). SIGINT stays the interrupt.
 
 import type { Duplex } from 'node:stream';
 import { CellFiles } from '../common/cellFiles';
@@ -19,6 +20,7 @@ import { createOutputSink } from './outputSink';
 import { createLanguageFeatures } from './languageFeatures';
 import { attachDebugger } from './debuggerWiring';
 import { registerAttachMagics } from './attachMagics';
+import { parentToWatch, watchParent } from './parentWatch';
 
 const log = logger('core');
 
@@ -31,6 +33,8 @@ export interface KernelOptions {
 /** Start-up to stripper warm-up: after a frontend's first kernel_info round trip. */
 const STRIPPER_WARM_UP_DELAY_MS = 300;
 export async function startKernel(opts: KernelOptions): Promise<void> {
+  // Read first: the parent may die while the sockets are being bound.
+  const parent = parentToWatch(process.env, process.ppid);
   const info = readConnectionFile(opts.connectionFile);
   const server = new WireServer(info);
   const core = new KernelCore(server);
@@ -46,9 +50,12 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   const executor = new Executor({ language: opts.language, messenger: core.messenger, runtime, cells, history, magics, get lang() { return lang; }, debuggerReady: () => core.debugger?.ready() ?? Promise.resolve(), bindCell: (id, req) => core.bindCell(id, req) });
 
   let shuttingDown = false;
-  const shutdown = async (): Promise<void> => {
+  // The same orderly way for every cause: attached processes resumed and released, the runner
+  // and its cells' processes ended, sockets closed.
+  const shutdown = async (why?: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
+    if (why) log.info(`shutting down: ${why}`);
     // Whatever happens below, the kernel is gone within a second.
     setTimeout(() => process.exit(0), 1000).unref();
     await Promise.allSettled([runtime.dispose(), lang?.dispose(), core.debugger?.dispose()]);
@@ -67,7 +74,13 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   runtime.start();
   core.messenger.status(undefined, 'starting');
   process.on('SIGINT', () => void interrupt());
-  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // A dead client's terminal or pipe makes our log writes fail (EIO, EPIPE): that must neither
+  // crash the kernel nor loop through the uncaught-exception logger below.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  if (parent !== undefined) watchParent(parent, (why) => void shutdown(why));
   process.on('uncaughtException', (e) => log.error('uncaught exception in the kernel (kept running)', e));
   process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e as Error));
 

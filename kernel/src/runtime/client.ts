@@ -2,11 +2,14 @@
 // fd 4 for the debugger agent, stdin pipe fd 5), routes its messages to an output sink, runs
 // executions one at a time, delivers interrupts, and replaces the runner when it dies
 // (process.exit, crash, out of memory) or will not stop — reporting what happened in the cell.
+// The runner leads its own process group, so ending it (restart, shutdown) ends the processes
+// its cells started too; those are named in the cell output (restart) or the log (shutdown).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { logger } from '../common/log';
+import { describeEnded, groupMembers, signalGroup, type GroupMember } from './processGroup';
 import type { ErrorInfo, ExecuteOrder, FromRunner, MimeBundle, ToRunner } from './protocol';
 
 const log = logger('runtime');
@@ -37,6 +40,9 @@ interface Runner {
 const INTERRUPT_GRACE_MS = 2000;
 const INTERRUPT_RETRY_MS = 100;
 const QUERY_TIMEOUT_MS = 250;
+/** Shutdown: how long the runner's group gets to go on SIGTERM before SIGKILL. */
+const TERM_GRACE_MS = 300;
+const TERM_POLL_MS = 25;
 
 export class RuntimeClient {
   private runner!: Runner;
@@ -45,6 +51,8 @@ export class RuntimeClient {
   private nextQuery = 1;
   private interruptTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Processes ended with a runner that died while no cell ran: told to the next cell. */
+  private heldNote = '';
 
   constructor(
     private readonly sink: OutputSink,
@@ -73,6 +81,10 @@ export class RuntimeClient {
 
   async execute(order: Omit<ExecuteOrder, 'type'>): Promise<Done> {
     await this.whenReady();
+    if (this.heldNote) {
+      this.sink.stream(order.id, 'stderr', this.heldNote);
+      this.heldNote = '';
+    }
     return new Promise<Done>((resolve) => {
       this.pending = { id: order.id, resolve };
       this.send({ type: 'execute', ...order });
@@ -134,27 +146,31 @@ export class RuntimeClient {
   /** Kills the runner and starts a fresh one; a running cell gets `reason` as its error. */
   restart(reason?: string): void {
     const old = this.runner;
-    old.exited = true;
     old.child.removeAllListeners('exit');
-    old.child.kill('SIGKILL');
+    const ended = endGroup(old, 'SIGKILL');
+    old.exited = true;
+    this.reportEnded(ended);
     this.failPending(reason ?? 'The runner was restarted.');
     this.startFresh();
   }
 
+  /**
+   * Ends the runner and every process its cells started: SIGTERM to the group, SIGKILL to what is
+   * left once the group is empty or after a short grace (a cell may have trapped SIGTERM).
+   */
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.interruptTimer);
     const r = this.runner as Runner | undefined;
-    if (!r || r.exited) return;
-    await new Promise<void>((resolve) => {
-      r.child.once('exit', () => resolve());
-      (r.child.stdio[3] as Duplex | null)?.end();
-      r.child.kill('SIGTERM');
-      setTimeout(() => {
-        r.child.kill('SIGKILL');
-        resolve();
-      }, 150).unref();
-    });
+    if (!r || !(r.pid > 0)) return;
+    const ended = endGroup(r, 'SIGTERM');
+    if (ended.length) log.info(`shutdown: ${describeEnded(ended, 'cells')}`);
+    const deadline = Date.now() + TERM_GRACE_MS;
+    while (Date.now() < deadline && !(r.exited && groupMembers(r.pid).length === 0)) {
+      await new Promise((resolve) => setTimeout(resolve, TERM_POLL_MS).unref());
+    }
+    // Without /proc (not Linux) the group cannot be listed: SIGKILL it regardless.
+    if (!r.exited || groupMembers(r.pid).length > 0 || process.platform !== 'linux') endGroup(r, 'SIGKILL');
   }
 
   private query(order: Extract<ToRunner, { type: 'members' | 'preview' | 'comm_info' }>, fallback: unknown): Promise<unknown> {
@@ -178,6 +194,15 @@ export class RuntimeClient {
     void r.ready.then(() => {
       if (!r.exited) this.sink.runnerRestarted({ cdp: r.child.stdio[4] as Duplex, pid: r.pid });
     });
+  }
+
+  /** Names the cells' processes a restart ended: in the running cell, else in the next one. */
+  private reportEnded(ended: GroupMember[]): void {
+    if (!ended.length) return;
+    const note = `[runner restarted] ${describeEnded(ended)}\n`;
+    log.info(note.trimEnd());
+    if (this.pending) this.sink.stream(this.pending.id, 'stderr', note);
+    else this.heldNote += note;
   }
 
   private failPending(message: string): void {
@@ -240,6 +265,8 @@ export class RuntimeClient {
       if (this.disposed || this.runner !== runner) return;
       const why = describeExit(code, signal, runner.stderrTail);
       log.warn(`runner exited: ${why}`);
+      // Its group outlives it (cells' children keep it): they go with the runner they belong to.
+      this.reportEnded(endGroup(runner, 'SIGKILL'));
       if (this.pending) this.failPending(`${why}\nA fresh runner was started: variables and imports from earlier cells are gone.`);
       this.startFresh();
     });
@@ -291,6 +318,17 @@ export class RuntimeClient {
   private replyInput(reply: { value?: string; error?: string }): void {
     pipeAt(this.runner.child, 5).write(JSON.stringify(reply) + '\n');
   }
+}
+
+/**
+ * Signals the runner's process group (the runner leads it: spawned detached) and returns the
+ * other members it had — processes started by cells. Falls back to the runner alone when the
+ * group is already gone.
+ */
+function endGroup(r: Runner, signal: NodeJS.Signals): GroupMember[] {
+  const others = r.pid > 0 ? groupMembers(r.pid).filter((m) => m.pid !== r.pid) : [];
+  if (!signalGroup(r.pid, signal) && !r.exited) r.child.kill(signal);
+  return others;
 }
 
 /** The child's extra stdio pipes (fd 3..5); Node types only declare a fixed-length tuple. */

@@ -17,6 +17,8 @@ export class RunnerChannel {
   constructor(
     private readonly fd: number,
     onOrder: (order: ToRunner) => void,
+    /** The kernel closed the pipe: it shut down, exited or was killed. */
+    onKernelGone: () => void,
   ) {
     this.sock = new net.Socket({ fd, readable: true, writable: true });
     let buf = '';
@@ -31,8 +33,8 @@ export class RunnerChannel {
       }
     });
     // The kernel closed the pipe: the kernel is gone, so the runner goes too.
-    this.sock.on('end', () => process.exit(0));
-    this.sock.on('error', () => process.exit(0));
+    this.sock.on('end', onKernelGone);
+    this.sock.on('error', onKernelGone);
   }
 
   stream(cell: number, name: 'stdout' | 'stderr', text: string): void {

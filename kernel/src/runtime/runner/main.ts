@@ -3,7 +3,7 @@
 // and serves the kernel's orders (execute, completions, previews, comms).
 
 import * as path from 'node:path';
-import { startRunnerAgent } from '../../agent/runnerAgent';
+import { endRunnerProcessGroup, startRunnerAgent } from '../../agent/runnerAgent';
 import { RUNNER_CDP_FD, RUNNER_CONTROL_FD, type ToRunner } from '../protocol';
 import { RunnerChannel } from './channel';
 import { captureOutput } from './consoleCapture';
@@ -14,7 +14,9 @@ import { execute, interruptAwaitingCell } from './execute';
 import { installGlobals, memberNames, previewOf } from './globals';
 import { installTypeScriptLoaders, loadResolver } from './imports';
 
-const channel = new RunnerChannel(RUNNER_CONTROL_FD, (order) => void serve(order));
+// When the kernel goes, the runner and whatever its cells started go with it (the agent worker
+// does the same from its side, for when this thread is stuck in a loop).
+const channel = new RunnerChannel(RUNNER_CONTROL_FD, (order) => void serve(order), endRunnerProcessGroup);
 setChannel(channel);
 
 captureOutput(channel);
@@ -35,7 +37,7 @@ process.on('exit', () => channel.flushSync());
 
 installGlobals(process.cwd());
 // The runner's own dependencies are not user code: hide them from stacks, pauses and sources.
-startRunnerAgent(RUNNER_CDP_FD, { hiddenPaths: ownDependencyDirs() });
+startRunnerAgent(RUNNER_CDP_FD, { hiddenPaths: ownDependencyDirs(), endGroupWithLink: true });
 
 function ownDependencyDirs(): string[] {
   const dirs: string[] = [];
