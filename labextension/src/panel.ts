@@ -724,7 +724,8 @@ export class NodeProcessesPanel extends PanelWithToolbar {
 
   private processItem(p: ProcessInfo, canAttach: boolean): HTMLLIElement {
     const li = el('li', { class: 'tsk-NodeProcesses-item tsk-NodeProcesses-process', 'data-testid': 'tsk-process', 'data-pid': String(p.pid) });
-    li.append(el('span', { class: 'tsk-NodeProcesses-kind' }, 'process'), el('span', { class: 'tsk-NodeProcesses-name' }, `pid ${p.pid}`), el('span', { class: 'tsk-NodeProcesses-meta', title: p.command }, p.command));
+    // The short label only; the (kernel-redacted) command line is the tooltip.
+    li.append(el('span', { class: 'tsk-NodeProcesses-kind' }, 'process'), el('span', { class: 'tsk-NodeProcesses-name', title: p.command }, p.label ?? `pid ${p.pid}`));
     const b = button('Attach', 'tsk-attach-discovered', `Attach to pid ${p.pid}`);
     b.disabled = !canAttach;
     b.addEventListener('click', () => void this.attach({ pid: p.pid }, `Attaching to pid ${p.pid}`));

@@ -4,11 +4,14 @@
 // agent to dial back into the attach listener, then close the inspector port again
 // (`inspector.close()` in the target, after our WebSocket is gone) and continue over the agent
 // link. The exposure is that window only. Every way this can fail ends in a readable reason.
+// Before anything is sent: never the kernel, its runner or another tskernel/Jupyter process, only
+// the user's own processes, and SIGUSR1 only to a real Node executable that handles it.
 
 import * as path from 'node:path';
 import { CdpClient } from '../targets/cdpClient';
 import type { AgentLink } from './agentLink';
-import { looksLikeNode, listeningPorts } from './discovery';
+import { refusedProcess } from './discovery';
+import { catchesSignal, isNodeExecutable, listeningPorts, ownUid, processExe, processUid } from './procfs';
 import { connectInspector, listInspectorTargets, type InspectorConnection } from './inspectorWebSocket';
 import type { AttachedAgent, AttachListener } from './listener';
 
@@ -24,6 +27,8 @@ export interface AttachByPidOptions {
   /** Absolute path of remote.js as the target sees it. */
   agentPath?: string;
   timeoutMs?: number;
+  /** Pids that must never be attached (the notebook's runner); the kernel's own pid always is. */
+  refusePids?: readonly number[];
 }
 
 export interface AttachByPidResult {
@@ -43,19 +48,54 @@ export class AttachByPidError extends Error {
   }
 }
 
-function checkProcess(pid: number): void {
+/**
+ * Refuses, before anything is sent to the process: the kernel and its runner (signalling the
+ * runner opens port 9229 in the notebook itself), tskernel/Jupyter processes, another user's
+ * process (even where we could signal it, e.g. as root), and anything whose executable
+ * (/proc/PID/exe, never argv[0]) is not Node.js.
+ */
+function checkProcess(pid: number, refuse: readonly number[]): void {
   if (!Number.isInteger(pid) || pid <= 0) throw new AttachByPidError(pid, 'not a valid pid');
-  if (pid === process.pid) throw new AttachByPidError(pid, 'that is the kernel itself');
+  const own = refusedProcess(pid, refuse);
+  if (own) throw new AttachByPidError(pid, own);
   try {
     process.kill(pid, 0);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new AttachByPidError(pid, code === 'EPERM' ? 'it belongs to another user (no permission to signal it)' : 'no such process');
   }
-  // SIGUSR1's default action terminates a non-Node process: refuse unless we know it is Node.
-  if (process.platform === 'linux' && looksLikeNode(pid) === false) {
-    throw new AttachByPidError(pid, 'it is not a Node.js process (sending SIGUSR1 could terminate it)');
+  if (process.platform !== 'linux') return;
+  const uid = ownUid();
+  if (uid !== undefined && processUid(pid) !== uid) throw new AttachByPidError(pid, 'it belongs to another user');
+  const node = isNodeExecutable(pid);
+  if (node !== true) {
+    const exe = processExe(pid);
+    throw new AttachByPidError(pid, `it is not a Node.js process${exe ? ` (its executable is ${exe})` : ' (its executable cannot be read)'}; sending SIGUSR1 could terminate it`);
   }
+}
+
+/** How long a Node process that has not installed its SIGUSR1 handler yet (just started) is waited for. */
+const SIGNAL_HANDLER_WAIT_MS = 3000;
+
+/**
+ * SIGUSR1 kills a process that installed no handler for it: Node started with --disable-sigusr1,
+ * or one still starting up. A process picked right after it was started (a pid copied from a
+ * terminal) gets a short, bounded wait for its handler; only then is it refused.
+ */
+async function checkSignalable(pid: number): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const until = Date.now() + SIGNAL_HANDLER_WAIT_MS;
+  for (;;) {
+    const catches = catchesSignal(pid, 'SIGUSR1');
+    if (catches === true) return;
+    if (catches === undefined || Date.now() >= until) break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  throw new AttachByPidError(
+    pid,
+    'it does not handle SIGUSR1 (started with --disable-sigusr1, or still starting up), so the signal would terminate it; ' +
+      'start it with --inspect or attach an agent with %listen instead',
+  );
 }
 
 async function findInspectorPort(pid: number, candidates: number[]): Promise<number | undefined> {
@@ -108,13 +148,14 @@ export async function attachByPid(options: AttachByPidOptions): Promise<AttachBy
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 10_000);
   const candidates = options.ports ?? [9229];
-  checkProcess(pid);
+  checkProcess(pid, options.refusePids ?? []);
 
   const already = await findInspectorPort(pid, candidates);
   const wasOpen = already !== undefined;
   let port: number;
   if (already !== undefined) port = already;
   else {
+    await checkSignalable(pid);
     try {
       openInspector(pid);
     } catch (e) {

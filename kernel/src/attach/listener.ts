@@ -1,18 +1,21 @@
 // The kernel's attach listener (`%listen`): a TLS 1.3 server, on 127.0.0.1 and a random port by
 // default, with a certificate generated at listen time. It exists only while the user wants it.
-// Each connection must finish the mutual HMAC handshake (handshake.ts) within a deadline, with
-// tiny pre-auth frames and a cap on concurrent handshakes; failures are reported as rejections
-// with a readable reason and never affect other connections. Authenticated agents wait in a list
+// Each connection must finish TLS and the mutual HMAC handshake (handshake.ts) within one short
+// deadline, with tiny pre-auth frames; unauthenticated connections are capped per peer and in all,
+// and idle ones make room for newcomers (preAuthGate.ts). Failures are reported as rejections
+// with a readable reason and never affect other authenticated connections. Authenticated agents wait in a list
 // until the notebook takes one as a debug target (see remoteTarget.ts).
 
+import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as tls from 'node:tls';
 import { logger } from '../common/log';
 import { AgentLink, DEFAULT_LINK_LIMITS, type AgentLinkLimits } from './agentLink';
 import { generateSelfSignedCert } from './cert';
 import { exportKeyingMaterial, runFramedHandshake } from './framedHandshake';
-import { HANDSHAKE_TIMEOUT_MS, KernelHandshake, type AgentInfo } from './handshake';
+import { KernelHandshake, type AgentInfo } from './handshake';
 import { isLoopbackHost, listenerRiskWarning, NonLoopbackError } from './loopback';
+import { connectionKey, DEFAULT_PRE_AUTH_LIMITS, PreAuthGate } from './preAuthGate';
 import { encodeToken, TokenStore } from './token';
 
 const log = logger('targets');
@@ -25,8 +28,12 @@ export interface ListenOptions {
   /** Host written into tokens (defaults to the bind host, or this machine's first external IPv4). */
   advertiseHost?: string;
   tokenTtlMs?: number;
+  /** From TCP accept to authenticated (TLS + handshake), default 3 s. */
   handshakeTimeoutMs?: number;
+  /** Unauthenticated connections in all (default 16); the oldest idle one makes room for a newcomer. */
   maxPendingHandshakes?: number;
+  /** Unauthenticated connections from one address (default 4). */
+  maxPendingPerPeer?: number;
   linkLimits?: AgentLinkLimits;
 }
 
@@ -70,7 +77,7 @@ export class AttachListener {
   private readonly waiting = new Map<string, AttachedAgent>();
   private readonly agentListeners = new Set<(a: AttachedAgent) => void>();
   private readonly rejectListeners = new Set<(r: Rejection) => void>();
-  private pending = 0;
+  private readonly gate: PreAuthGate;
   private closed = false;
 
   private constructor(
@@ -83,9 +90,23 @@ export class AttachListener {
   ) {
     this.fingerprint = fingerprint;
     this.warning = isLoopbackHost(host) ? undefined : listenerRiskWarning(host, port);
+    this.gate = new PreAuthGate(
+      {
+        maxPending: options.maxPendingHandshakes ?? DEFAULT_PRE_AUTH_LIMITS.maxPending,
+        maxPerPeer: options.maxPendingPerPeer ?? DEFAULT_PRE_AUTH_LIMITS.maxPerPeer,
+        timeoutMs: options.handshakeTimeoutMs ?? DEFAULT_PRE_AUTH_LIMITS.timeoutMs,
+      },
+      (remote, reason) => this.reject(remote, undefined, reason),
+    );
+    // Raw TCP connections, before TLS: every one is under the gate's deadline and limits.
+    server.on('connection', (raw: net.Socket) => {
+      if (this.closed) raw.destroy();
+      else this.gate.admit(raw);
+    });
     server.on('secureConnection', (socket) => this.onSecureConnection(socket));
     server.on('tlsClientError', (err, socket) => {
-      this.reject(socket.remoteAddress, undefined, describeTlsError(err));
+      // A connection the gate closed was already reported with its reason.
+      if (socket.remoteAddress !== undefined && !this.gate.evictionReason(connectionKey(socket))) this.reject(socket.remoteAddress, undefined, describeTlsError(err));
       socket.destroy();
     });
   }
@@ -99,7 +120,8 @@ export class AttachListener {
       cert: cert.certPem,
       minVersion: 'TLSv1.3',
       maxVersion: 'TLSv1.3',
-      handshakeTimeout: options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      // The gate's deadline covers TLS and the handshake; this is only a backstop.
+      handshakeTimeout: (options.handshakeTimeoutMs ?? DEFAULT_PRE_AUTH_LIMITS.timeoutMs) + 1000,
       // CDP is request/response with small frames: Nagle + delayed ACK would add ~40 ms per step.
       noDelay: true,
     });
@@ -180,28 +202,26 @@ export class AttachListener {
     this.tokens.revokeAll();
     for (const a of this.waiting.values()) a.link.close('the attach listener was closed');
     this.waiting.clear();
+    this.gate.closeAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private async onSecureConnection(socket: tls.TLSSocket): Promise<void> {
     socket.on('error', () => undefined); // reported through the handshake or the link
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const max = this.options.maxPendingHandshakes ?? 16;
-    if (this.pending >= max || this.closed) {
-      this.reject(remote, undefined, this.closed ? 'the attach listener is closing' : `too many concurrent handshakes (${max})`);
+    const key = connectionKey(socket);
+    if (this.closed || !this.gate.secured(socket)) {
+      if (this.closed) this.reject(remote, undefined, 'the attach listener is closing');
       socket.destroy();
       return;
     }
-    this.pending++;
     const machine = new KernelHandshake((id) => this.tokens.consume(id), exportKeyingMaterial(socket));
-    let result;
-    try {
-      result = await runFramedHandshake(socket, machine, undefined, this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS);
-    } finally {
-      this.pending--;
-    }
-    if (!result.ok) {
-      this.reject(remote, machine.tokenId || undefined, result.reason);
+    // The gate's deadline ends it earlier; this one only bounds the promise.
+    const result = await runFramedHandshake(socket, machine, undefined, (this.options.handshakeTimeoutMs ?? DEFAULT_PRE_AUTH_LIMITS.timeoutMs) + 1000);
+    const evicted = this.gate.evictionReason(key);
+    this.gate.release(key);
+    if (!result.ok || evicted) {
+      this.reject(remote, machine.tokenId || undefined, evicted ?? (result.ok ? 'closed' : result.reason));
       socket.end();
       setTimeout(() => socket.destroy(), 1000).unref();
       return;

@@ -13,6 +13,9 @@ export interface InspectorEndpoint {
 
 export interface NodeProcessInfo {
   pid: number;
+  /** Short name for lists: `server.js (pid 4242)`. */
+  label: string;
+  /** The command line with secrets masked (for a tooltip), at most 300 characters. */
   command: string;
 }
 

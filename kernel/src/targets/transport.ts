@@ -61,8 +61,11 @@ export class StreamTransport extends BaseTransport {
     });
     stream.on('close', () => this.markClosed());
     stream.on('end', () => this.markClosed());
-    stream.on('error', (e) => {
-      log.warn(`agent link error: ${e.message}`);
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // The other end went away (the runner exited, e.g. at shutdown or restart): that is a
+      // close, which the runtime reports in its own words. Anything else is worth a warning.
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') log.debug(`agent link closed: ${e.message}`);
+      else log.warn(`agent link error: ${e.message}`);
       this.markClosed();
     });
   }

@@ -2,10 +2,13 @@
 // by inspector port (a plain `--inspect` WebSocket, so the kernel must clean up on detach), by
 // pid (the inspector is opened briefly to inject the agent, then closed; the agent dials back),
 // and by taking an agent that dialed back after `%listen`. Names read `server.js [pid 42] @ host`.
+// Every way has an output source: the agent link's forwarded stdout/stderr, or for a plain
+// inspector the target's console API calls (attach/consoleForward.ts).
 
 import * as nodePath from 'node:path';
-import type { AgentLink } from '../../attach/agentLink';
+import type { AgentLink, TargetOutput } from '../../attach/agentLink';
 import { attachByPid } from '../../attach/byPid';
+import { ConsoleForwarder } from '../../attach/consoleForward';
 import { connectInspector } from '../../attach/inspectorWebSocket';
 import type { AttachedAgent, AttachListener } from '../../attach/listener';
 import { RemoteTarget } from '../../attach/remoteTarget';
@@ -18,8 +21,10 @@ const PID_PROBE_MS = 1500;
 export interface Connected {
   target: RemoteTarget;
   via: AttachVia;
-  /** The agent link (dial-back and by pid): its output is forwarded, and it cleans up on its own. */
+  /** The agent link (dial-back and by pid): it cleans up on its own and knows why it closed. */
   link?: AgentLink;
+  /** Where the target's output comes from (shown in the notebook as the thread's output). */
+  output?: { onOutput(listener: (o: TargetOutput) => void): void };
   warning?: string;
   inspectorClosed?: boolean;
 }
@@ -53,6 +58,8 @@ export async function connectByPort(args: { port: number; host?: string; allowNo
     throw new UserError((e as Error).message);
   }
   const script = scriptFromUrl(conn.endpoint.url, conn.endpoint.title);
+  // Its console output: the forwarder enables Runtime on this session (nothing else does).
+  const output = new ConsoleForwarder(conn.transport);
   const shownHost = host === '127.0.0.1' || host === '::1' ? 'localhost' : host;
   const target = new RemoteTarget(conn.transport, { threadId, name: targetName(script, undefined, shownHost), expectHello: false, onThisHost: shownHost === 'localhost' });
   // /json/list does not carry the pid: ask the target (bounded; a busy target stays unnamed).
@@ -65,20 +72,21 @@ export async function connectByPort(args: { port: number; host?: string; allowNo
     target.pid = pid;
     target.name = targetName(script, pid, shownHost);
   }
-  return { target, via: 'port', warning: conn.warning };
+  return { target, via: 'port', output, warning: conn.warning };
 }
 
 export function adoptAgent(agent: AttachedAgent, threadId: number, via: AttachVia): Connected {
   const script = agent.info.argv[0] ?? agent.info.title;
   const host = hostOf(agent.remoteAddress);
   const target = new RemoteTarget(agent.link, { threadId, name: targetName(script, agent.info.pid, host), pid: agent.info.pid, expectHello: true, onThisHost: via === 'pid' || host === 'localhost' });
-  return { target, via, link: agent.link };
+  return { target, via, link: agent.link, output: agent.link };
 }
 
-export async function connectByPid(listener: AttachListener, args: { pid: number; inspectorPorts?: number[] }, threadId: number): Promise<Connected> {
+/** `refusePids`: the notebook's runner, never attached by pid (the kernel itself never is either). */
+export async function connectByPid(listener: AttachListener, args: { pid: number; inspectorPorts?: number[] }, threadId: number, refusePids: readonly number[]): Promise<Connected> {
   let res;
   try {
-    res = await attachByPid({ listener, pid: args.pid, ports: args.inspectorPorts });
+    res = await attachByPid({ listener, pid: args.pid, ports: args.inspectorPorts, refusePids });
   } catch (e) {
     throw new UserError((e as Error).message);
   }

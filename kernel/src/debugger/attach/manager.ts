@@ -4,6 +4,8 @@
 // becomes DAP `output` events. Each worker thread of an attached process is a thread too (child
 // of its process's record: detached with it). Detaching a plain inspector cleans up like the
 // agent would: breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — closed.
+// A by-pid attach needs the listener for the agent to dial back: when it had to start one, that
+// listener is closed again once no by-pid target is left (a `%listen` by the user is kept).
 
 import * as nodePath from 'node:path';
 import { DEFAULT_AGENT_PATH } from '../../attach/byPid';
@@ -37,6 +39,8 @@ function shellQuote(s: string): string {
 
 export class AttachManager {
   private listener?: AttachListener;
+  /** The listener was started by a by-pid attach, not by the user's `%listen`. */
+  private implicitListener = false;
   private readonly unsubscribe: (() => void)[] = [];
   private nextThreadId = 2;
   private readonly records = new Map<number, AttachedRecord>();
@@ -55,6 +59,7 @@ export class AttachManager {
     const want = args.host ?? '127.0.0.1';
     if (this.listener && (want !== this.listener.host || (args.port && args.port !== this.listener.port))) await this.closeListener();
     const l = await this.ensureListener(args);
+    this.implicitListener = false;
     const ttl = args.tokenTtlSeconds !== undefined ? args.tokenTtlSeconds * 1000 : undefined;
     const { token, id, expiresAt } = l.issueToken(ttl);
     const reg = shellQuote(REGISTER_JS);
@@ -76,7 +81,7 @@ export class AttachManager {
   }
 
   async listTargets(args: ListTargetsArguments): Promise<ListTargetsBody> {
-    const found = await discover({ ports: args.ports, scanProcesses: args.scanProcesses, listener: this.listener });
+    const found = await discover({ ports: args.ports, scanProcesses: args.scanProcesses, listener: this.listener, excludePids: this.runnerPids() });
     return { ...found, attached: this.attached() };
   }
 
@@ -87,7 +92,15 @@ export class AttachManager {
     if ('port' in args) c = await connectByPort(args, threadId);
     else if ('pid' in args) {
       if (this.isAttachedPid(args.pid)) throw new UserError(`pid ${args.pid} is already attached`);
-      c = await connectByPid(await this.ensureListener({}), args, threadId);
+      const implicit = !this.listener;
+      const l = await this.ensureListener({});
+      if (implicit) this.implicitListener = true;
+      try {
+        c = await connectByPid(l, args, threadId, this.runnerPids());
+      } catch (e) {
+        await this.closeImplicitListener();
+        throw e;
+      }
     } else {
       const agent = this.listener?.take(args.agentId);
       if (!agent) throw new UserError(`no agent with id ${args.agentId} is waiting (see %targets)`);
@@ -109,6 +122,18 @@ export class AttachManager {
     await this.closeListener();
   }
 
+  /** The notebook's runner: never listed, never attached by pid. */
+  private runnerPids(): number[] {
+    const pid = this.session.notebook()?.target.pid;
+    return pid ? [pid] : [];
+  }
+
+  /** Closes a listener that only a by-pid attach started, once no by-pid target needs it. */
+  private async closeImplicitListener(): Promise<void> {
+    if (!this.implicitListener || [...this.records.values()].some((r) => r.info.via === 'pid')) return;
+    await this.closeListener();
+  }
+
   private isAttachedPid(pid: number): boolean {
     return [...this.records.values()].some((r) => r.info.pid === pid && r.info.via !== 'port');
   }
@@ -117,7 +142,7 @@ export class AttachManager {
     const { target } = c;
     const rec: AttachedRecord = { info: { threadId: target.threadId, name: target.name, via: c.via, ...(target.pid ? { pid: target.pid } : {}), ...(parentThreadId ? { parentThreadId } : {}) }, c };
     this.records.set(target.threadId, rec);
-    c.link?.onOutput((o) => this.session.emit('output', { category: o.stream, output: o.text, threadId: target.threadId }));
+    c.output?.onOutput((o) => this.session.emit('output', { category: o.stream, output: o.text, threadId: target.threadId }));
     target.onClose(() => this.gone(rec));
     this.session.addTarget(target);
     if (!this.records.has(target.threadId)) throw new UserError(`${target.name} went away while attaching`);
@@ -182,6 +207,7 @@ export class AttachManager {
     log.info(`thread ${rec.info.threadId} (${rec.info.name}) gone: ${reason}`);
     this.session.emit('thread', { reason: 'exited', threadId: rec.info.threadId });
     this.session.emit('detachedTarget', { threadId: rec.info.threadId, reason });
+    if (rec.info.via === 'pid') void this.closeImplicitListener().catch((e) => log.warn('closing the attach listener failed', e));
   }
 
   private async ensureListener(args: ListenArguments): Promise<AttachListener> {
@@ -205,6 +231,7 @@ export class AttachManager {
   private async closeListener(): Promise<void> {
     const l = this.listener;
     this.listener = undefined;
+    this.implicitListener = false;
     for (const off of this.unsubscribe.splice(0)) off();
     await l?.close();
   }
