@@ -3,6 +3,10 @@
 // together with the prebuilt JupyterLab extension (labextensions/@tskernel/labextension: the
 // debugger sidebar's "Node processes" section) and default debugger variable filters for the two
 // kernels (JupyterLab settings overrides, merged into what is there).
+//
+// The kernelspec names are shared with other kernels (IJavascript's is also `javascript`): a spec
+// that is not ours is never overwritten without --force, and uninstall removes only ours. Ours
+// carry `metadata.tskernel` (older installs are recognised by their `main.js kernel` argv).
 
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -193,20 +197,66 @@ export function kernelJson(language: 'typescript' | 'javascript', display: strin
     display_name: display,
     language,
     interrupt_mode: 'signal',
-    metadata: { debugger: true },
+    metadata: { debugger: true, tskernel: { kernelspec: 1 } },
   };
+}
+
+/** Who owns the kernelspec in `dir`: none (no kernel.json), us, or another kernel (described). */
+export type SpecOwner = { kind: 'none' } | { kind: 'ours' } | { kind: 'foreign'; description: string };
+
+export function specOwner(dir: string): SpecOwner {
+  const file = path.join(dir, 'kernel.json');
+  if (!fs.existsSync(file)) return { kind: 'none' };
+  let spec: Json;
+  try {
+    spec = readJsonObject(file) ?? {};
+  } catch (e) {
+    return { kind: 'foreign', description: `an unreadable kernel.json (${(e as Error).message})` };
+  }
+  const argv = Array.isArray(spec.argv) ? spec.argv.map(String) : [];
+  const marked = isObject(spec.metadata) && spec.metadata.tskernel !== undefined;
+  // Installs from before the marker: `<node> <...>/cli/main.js kernel -f ... --language ...`.
+  const legacy = argv.length >= 3 && /[\\/]cli[\\/]main\.js$/.test(argv[1]) && argv[2] === 'kernel' && argv.includes('--language');
+  if (marked || legacy) return { kind: 'ours' };
+  const name = typeof spec.display_name === 'string' ? `"${spec.display_name}"` : 'a kernel without a display_name';
+  return { kind: 'foreign', description: `${name} (runs ${argv[0] ?? 'nothing: no argv'})` };
 }
 
 export interface InstallOptions {
   /** The prebuilt extension to copy (default: findLabextension()); null: skip it. */
   labextension?: string | null;
+  /** Replace kernelspecs of the same name that belong to other kernels. */
+  force?: boolean;
 }
+
+/** Thrown when a kernelspec of another kernel is in the way; nothing has been written. */
+export class ForeignKernelspecError extends Error {}
 
 export function install(target: InstallTarget, options: InstallOptions = {}): string[] {
   const root = kernelsDir(target);
   const out: string[] = [];
+  const foreign = new Map<string, string>(); // kernelspec name -> whose it is
+  for (const spec of KERNELSPECS) {
+    const owner = specOwner(path.join(root, spec.name));
+    if (owner.kind === 'foreign') foreign.set(spec.name, owner.description);
+  }
+  if (foreign.size && !options.force) {
+    throw new ForeignKernelspecError(
+      [
+        ...[...foreign].map(([name, whose]) => `the kernelspec "${name}" in ${path.join(root, name)} belongs to another kernel: ${whose}.`),
+        'Nothing was installed. To replace it with tskernel\'s, run the same command with --force;',
+        'to keep it, install tskernel into another Jupyter data directory (--prefix DIR, --sys-prefix, --user).',
+      ].join('\n'),
+    );
+  }
   for (const spec of KERNELSPECS) {
     const dir = path.join(root, spec.name);
+    const replaced = foreign.get(spec.name);
+    if (replaced) {
+      // None of the other kernel's files (its logos, its resources) may stay beside ours.
+      fs.rmSync(dir, { recursive: true, force: true });
+      out.push(`replaced kernelspec ${spec.name} of ${replaced} (--force)`);
+    }
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(kernelJson(spec.language, spec.display), null, 2) + '\n');
     for (const [from, to] of [
@@ -229,11 +279,13 @@ export function uninstall(target: InstallTarget): string[] {
   const out: string[] = [];
   for (const spec of KERNELSPECS) {
     const dir = path.join(root, spec.name);
-    const file = path.join(dir, 'kernel.json');
     // Only remove specs that are ours.
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(MAIN)) {
+    const owner = specOwner(dir);
+    if (owner.kind === 'ours') {
       fs.rmSync(dir, { recursive: true, force: true });
       out.push(`removed kernelspec ${spec.name} from ${dir}`);
+    } else if (owner.kind === 'foreign') {
+      out.push(`left kernelspec ${spec.name} in ${dir} alone: it belongs to another kernel, ${owner.description}`);
     } else {
       out.push(`no tskernel kernelspec ${spec.name} in ${root}`);
     }

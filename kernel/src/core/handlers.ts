@@ -1,6 +1,7 @@
 // Registers the kernel's request handlers on the core: kernel_info, execute, complete, inspect,
 // is_complete, history, comm_*, shutdown, interrupt and debug. Each returns the reply content;
-// the core sends it and the busy/idle around it.
+// the core sends it and the busy/idle around it. Content of obviously wrong types (a `code` that
+// is not a string) gets a BadRequest error reply instead of silently doing nothing.
 
 import type { Message } from '../wire/messages';
 import type { RuntimeClient } from '../runtime/client';
@@ -8,6 +9,7 @@ import type { ExecuteContent, Executor } from './execute';
 import type { History, HistoryRequest } from './history';
 import { ReplyThen, type KernelCore } from './kernel';
 import { kernelInfo } from './kernelInfo';
+import { badRequest, checkCodeCursor, checkExecute, checkOptionalCode } from './requestChecks';
 import type { LanguageFeatures } from './ports';
 import type { DapRequest, DapResponse } from '../debugger/api';
 
@@ -56,8 +58,11 @@ export function registerHandlers(d: HandlerDeps): void {
     'execute_request',
     async (msg) => {
       const c = msg.content as Content<ExecuteContent>;
+      const problem = checkExecute(c);
+      // Nothing runs and the count stays: the request never became an execution.
+      if (problem || typeof c.code !== 'string') return { ...badRequest('execute_request', problem ?? 'no code'), execution_count: d.executor.executionCount };
       const { reply, after } = await d.executor.execute(msg, {
-        code: typeof c.code === 'string' ? c.code : '',
+        code: c.code,
         silent: !!c.silent,
         store_history: c.store_history !== false,
         user_expressions: (c.user_expressions as Record<string, string>) ?? {},
@@ -72,6 +77,8 @@ export function registerHandlers(d: HandlerDeps): void {
 
   core.on('complete_request', async (msg) => {
     const c = msg.content as { code?: unknown; cursor_pos?: unknown };
+    const problem = checkCodeCursor(c);
+    if (problem) return badRequest('complete_request', problem);
     const code = typeof c.code === 'string' ? c.code : '';
     const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
     if (d.lang) {
@@ -90,6 +97,8 @@ export function registerHandlers(d: HandlerDeps): void {
 
   core.on('inspect_request', async (msg) => {
     const c = msg.content as { code?: unknown; cursor_pos?: unknown; detail_level?: unknown };
+    const problem = checkCodeCursor(c);
+    if (problem) return badRequest('inspect_request', problem);
     const code = typeof c.code === 'string' ? c.code : '';
     const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
     const r = d.lang ? await d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} as Record<string, string> };
@@ -108,7 +117,9 @@ export function registerHandlers(d: HandlerDeps): void {
   });
 
   core.on('is_complete_request', async (msg) => {
-    const code = typeof (msg.content as { code?: unknown }).code === 'string' ? (msg.content as { code: string }).code : '';
+    const problem = checkOptionalCode(msg.content);
+    if (problem) return badRequest('is_complete_request', problem);
+    const code = typeof msg.content.code === 'string' ? msg.content.code : '';
     if (!d.lang) return { status: 'unknown' };
     const r = await d.lang.isComplete(code);
     return r.status === 'incomplete' ? { status: 'incomplete', indent: r.indent ?? '' } : { status: r.status };

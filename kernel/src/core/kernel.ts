@@ -1,7 +1,9 @@
 // The kernel core: one dispatch table from msg_type to handler, busy/idle around every shell and
 // control request (parent = that request), shell executions run one at a time in arrival order
-// (stop_on_error aborts the queue), control requests one at a time beside them, and a reply for
-// every request — unknown types and handler failures included.
+// (stop_on_error aborts the queue), debug_requests on control one at a time in arrival order
+// (JupyterLab relies on it), other control requests (kernel_info, interrupt, shutdown) at once —
+// a debug_request that takes long never holds them up — and a reply for every request, unknown
+// types and handler failures included.
 
 import { logger } from '../common/log';
 import type { IDebugger } from '../debugger/api';
@@ -32,7 +34,8 @@ export class KernelCore {
   private readonly routes = new Map<string, Route>();
   private readonly shellQueue: Message[] = [];
   private shellBusy = false;
-  private controlChain: Promise<void> = Promise.resolve();
+  /** debug_requests, strictly in order among themselves. */
+  private debugChain: Promise<void> = Promise.resolve();
   private readonly cellParents = new Map<number, Message>();
   debugger: IDebugger | undefined;
   /** Header of the latest debug_request: debug events are parented to it (jupyter-debug-protocol §1.5). */
@@ -72,7 +75,8 @@ export class KernelCore {
       return;
     }
     if (channel === 'control') {
-      this.controlChain = this.controlChain.then(() => this.handle(msg, 'control'));
+      if (type === 'debug_request') this.debugChain = this.debugChain.then(() => this.handle(msg, 'control'));
+      else void this.handle(msg, 'control');
       return;
     }
     if (this.routes.get(type)?.queued) {

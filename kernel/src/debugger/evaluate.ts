@@ -2,6 +2,13 @@
 // (Runtime.evaluate in REPL mode). Global evaluation skips all pauses while it runs, because a
 // breakpoint hit inside it would wait for a `continue` that the strictly sequential control
 // channel could never deliver. Calls made while the runner is not paused are bounded in time.
+//
+// Every evaluation has a time limit (TSKERNEL_EVALUATE_TIMEOUT_MS, 5 s by default) passed to V8
+// as the CDP `timeout`: V8 terminates just that evaluation and the program goes on — still paused
+// on its frame, or still running — so `while(true){}` typed into the debug console costs 5 s, not
+// the session. Measured on Node 20: honoured by Debugger.evaluateOnCallFrame on a paused frame
+// and by Runtime.evaluate on a running thread, but not by Runtime.evaluate while paused (it then
+// never returns): that one case (no frameId while paused) is only bounded on the kernel side.
 
 import type { Protocol } from 'devtools-protocol';
 import { INTERNAL_URL_SUFFIX } from './scripts';
@@ -12,11 +19,44 @@ type RemoteObject = Protocol.Runtime.RemoteObject;
 
 /** How long a not-paused runner may take to answer (it may be blocked in a synchronous call). */
 export const BUSY_TIMEOUT_MS = 5000;
+export const EVALUATE_TIMEOUT_ENV = 'TSKERNEL_EVALUATE_TIMEOUT_MS';
+export const DEFAULT_EVALUATE_TIMEOUT_MS = 5000;
+/** Hover evaluation is side-effect free and must be quick. */
+const HOVER_TIMEOUT_MS = 500;
+/** Beyond V8's own limit: the round trip to the target, before the kernel gives up waiting. */
+const REPLY_MARGIN_MS = 2000;
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/** The time limit of one evaluation in ms (TSKERNEL_EVALUATE_TIMEOUT_MS, at least 100). */
+export function evaluateTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env[EVALUATE_TIMEOUT_ENV]);
+  return Number.isInteger(v) && v >= 100 ? v : DEFAULT_EVALUATE_TIMEOUT_MS;
+}
+
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
+
+/** V8 ended the evaluation at its `timeout`: CDP answers -32000 "Execution was terminated". */
+function timedOut(e: unknown): boolean {
+  return e instanceof Error && /Execution was terminated/.test(e.message);
+}
+
+/** Sends an evaluation with V8's time limit; a terminated one becomes a readable UserError. */
+async function limited<T>(run: Promise<T>, limitMs: number, paused: boolean): Promise<T> {
+  const where = paused ? 'the program is still paused where it was' : 'the program is still running';
+  const started = Date.now();
+  try {
+    return await withTimeout(run, limitMs + REPLY_MARGIN_MS, 'Evaluation', `evaluation did not end within ${seconds(limitMs + REPLY_MARGIN_MS)}; the target may still be running it (interrupt or restart the kernel)`);
+  } catch (e) {
+    // Terminated well before its limit: an interrupt (SIGINT in the target) ended it.
+    if (timedOut(e) && Date.now() - started < limitMs * 0.9) throw new UserError('evaluation interrupted');
+    if (timedOut(e)) throw new UserError(`evaluation timed out after ${seconds(limitMs)}; ${where}`);
+    throw e;
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string, message = `${what} timed out: the notebook runner is busy`): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`${what} timed out: the notebook runner is busy`)), ms);
+    timer = setTimeout(() => reject(new UserError(message)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
@@ -41,14 +81,17 @@ export interface EvalOptions {
 
 /** Evaluates on a paused frame. Throws a UserError carrying the exception text. */
 export async function evaluateOnFrame(thread: Thread, callFrameId: string, expression: string, o: EvalOptions): Promise<RemoteObject> {
-  const r = await thread.cdp.send('Debugger.evaluateOnCallFrame', {
+  const timeout = o.noSideEffects ? HOVER_TIMEOUT_MS : evaluateTimeoutMs();
+  const run = thread.cdp.send('Debugger.evaluateOnCallFrame', {
     callFrameId,
     expression,
     objectGroup: o.objectGroup,
     silent: true,
-    ...(o.noSideEffects ? { throwOnSideEffect: true, timeout: 500 } : {}),
+    timeout,
+    ...(o.noSideEffects ? { throwOnSideEffect: true } : {}),
     ...(o.returnByValue ? { returnByValue: true } : {}),
   });
+  const r = await limited(run, timeout, true);
   if (r.exceptionDetails) throw new UserError(exceptionMessage(r.exceptionDetails));
   return r.result;
 }
@@ -58,16 +101,18 @@ export async function evaluateGlobal(thread: Thread, expression: string, o: Eval
   const skip = thread.isAttached && !thread.pause;
   if (skip) await thread.cdp.send('Debugger.setSkipAllPauses', { skip: true });
   try {
+    const timeout = o.noSideEffects ? HOVER_TIMEOUT_MS : evaluateTimeoutMs();
     const run = thread.cdp.send('Runtime.evaluate', {
       expression: `${expression}\n//# sourceURL=eval${INTERNAL_URL_SUFFIX}`,
       objectGroup: o.objectGroup,
       // REPL mode is asynchronous inside V8: while paused its promise would never settle.
       ...(thread.pause ? {} : { replMode: true, awaitPromise: /\bawait\b/.test(expression) }),
       silent: true,
-      ...(o.noSideEffects ? { throwOnSideEffect: true, timeout: 500 } : {}),
+      timeout,
+      ...(o.noSideEffects ? { throwOnSideEffect: true } : {}),
       ...(o.returnByValue ? { returnByValue: true } : {}),
     });
-    const r = thread.pause ? await run : await withTimeout(run, BUSY_TIMEOUT_MS, 'Evaluation');
+    const r = await limited(run, timeout, !!thread.pause);
     if (r.exceptionDetails) throw new UserError(exceptionMessage(r.exceptionDetails));
     return r.result;
   } finally {

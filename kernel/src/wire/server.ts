@@ -1,12 +1,16 @@
-// The kernel's ZeroMQ endpoints: ROUTER shell/control/stdin, PUB iopub, REP heartbeat. Decodes and
-// verifies incoming frames (bad ones are logged and dropped), hands messages to one callback,
-// and signs and queues outgoing ones. Knows nothing about handlers.
+// The kernel's ZeroMQ endpoints: ROUTER shell/control/stdin, PUB iopub, and the REP heartbeat on
+// its own thread (heartbeat.ts). Decodes and verifies incoming frames (bad ones are logged and
+// dropped), hands messages to one callback, and signs and queues outgoing ones. Frames larger
+// than the configured maximum (limits.ts) are refused by libzmq before they are read.
+// Knows nothing about handlers.
 
 import * as zmq from 'zeromq';
 import { logger } from '../common/log';
 import { endpoint, type ConnectionInfo } from './connection';
 import { decode, encode, FrameError } from './frames';
 import type { Channel, Message } from './messages';
+import { Heartbeat } from './heartbeat';
+import { HEARTBEAT_MAX_MESSAGE_BYTES, maxMessageBytes } from './limits';
 import { SendQueue } from './sendQueue';
 import { Signer } from './signature';
 
@@ -20,13 +24,23 @@ export class WireServer {
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
-  private readonly hb = new zmq.Reply();
+  private readonly hb: Heartbeat;
   private readonly queues: Record<Channel, SendQueue>;
   private closed = false;
 
-  constructor(private readonly info: ConnectionInfo) {
+  /** Largest incoming frame in bytes (-1: no limit). */
+  readonly maxMessageSize: number;
+
+  constructor(
+    private readonly info: ConnectionInfo,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.signer = new Signer(info.key, info.signature_scheme);
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
+    this.maxMessageSize = maxMessageBytes(env, log);
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.linger = 0;
+    for (const s of [this.shell, this.control, this.stdin]) s.maxMessageSize = this.maxMessageSize;
+    const hbLimit = this.maxMessageSize < 0 ? HEARTBEAT_MAX_MESSAGE_BYTES : Math.min(this.maxMessageSize, HEARTBEAT_MAX_MESSAGE_BYTES);
+    this.hb = new Heartbeat({ endpoint: endpoint(info, info.hb_port), maxMessageSize: hbLimit }, log);
     this.queues = {
       shell: new SendQueue(this.shell, 'shell', log),
       control: new SendQueue(this.control, 'control', log),
@@ -42,9 +56,11 @@ export class WireServer {
       this.control.bind(endpoint(i, i.control_port)),
       this.stdin.bind(endpoint(i, i.stdin_port)),
       this.iopub.bind(endpoint(i, i.iopub_port)),
-      this.hb.bind(endpoint(i, i.hb_port)),
     ]);
-    void this.heartbeat();
+    // Not awaited: the worker takes ~80 ms to boot and load ZeroMQ, which would delay the first
+    // kernel_info_reply. Pings sent before it has bound wait in the client's socket (ZeroMQ
+    // reconnects until the endpoint exists) and are answered as soon as it has.
+    this.hb.start().catch((e: Error) => log.error('the heartbeat could not start: frontends will consider this kernel dead', e));
     void this.receive('control', this.control, onMessage);
     void this.receive('shell', this.shell, onMessage);
     void this.receive('stdin', this.stdin, onMessage);
@@ -63,15 +79,8 @@ export class WireServer {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.close();
-  }
-
-  private async heartbeat(): Promise<void> {
-    try {
-      for await (const frames of this.hb) await this.hb.send(frames);
-    } catch (e) {
-      if (!this.closed) log.error('heartbeat loop ended', e as Error);
-    }
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.close();
+    await this.hb.close();
   }
 
   private async receive(channel: 'shell' | 'control' | 'stdin', sock: zmq.Router, onMessage: Incoming): Promise<void> {
