@@ -13,6 +13,7 @@ rm -rf "$ART" && mkdir -p "$ART"
 status=0
 npx jest --selectProjects unit --json --outputFile="$ART/unit.json" || status=1
 npx jest --selectProjects integration --runInBand --testTimeout=60000 --json --outputFile="$ART/integration.json" || status=1
+npx jest --config test/pack/jest.config.js --runInBand --json --outputFile="$ART/pack.json" || status=1  # packed packages used outside the repo (test/pack)
 PYTEST_ADDOPTS="--junitxml=$ART/conformance.xml" bash test/conformance/run.sh || status=1
 # Binder: postBuild into a throwaway prefix, then every example notebook executed headless.
 bash scripts/check-binder.sh || status=1

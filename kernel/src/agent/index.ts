@@ -1,6 +1,8 @@
-// `tskernel/agent`: the remote debug agent. `require('tskernel/agent').attach(token)` attaches
-// like a set_trace; loading it with `node --import tskernel/agent` (or `-r`) attaches from
-// TSKERNEL_ATTACH_TOKEN.
+// The remote debug agent's entry: `tskernel/agent` in this package, and the whole of the separate
+// `@tskernel/agent` package and the single-file `tskernel-agent.cjs` (both bundled from here by
+// scripts/build-agent.mjs). `require(...).attach(token)` attaches like a set_trace; preloading it
+// (`node --import @tskernel/agent app.js`, `--require`, NODE_OPTIONS) attaches from
+// TSKERNEL_ATTACH_TOKEN, and does nothing without it.
 
 import { autoAttachFromEnv } from './remote';
 

@@ -26,6 +26,27 @@ function describe(t: Body): string {
   return `thread ${String(t.threadId)}: ${String(t.name)} (via ${String(t.via)})`;
 }
 
+/**
+ * The printed commands above name this kernel's own install: same host only. Elsewhere (another
+ * host, a container) the target needs the agent package or the single file, with the same token.
+ */
+function otherHostLines(b: Body): string[] {
+  const env = `TSKERNEL_ATTACH_TOKEN=${String(b.token)}`;
+  const lines = [
+    'Without this kernel on the target (another host, a container): install the agent package (no dependencies)',
+    '',
+    '  npm install @tskernel/agent',
+    `  ${env} node --import @tskernel/agent app.js`,
+    '',
+    'or, where nothing can be installed, copy the agent as one file next to the app (`tskernel agent-file > tskernel-agent.cjs` writes it):',
+    '',
+    `  ${env} node --require ./tskernel-agent.cjs app.js`,
+    '',
+  ];
+  if (/^(127\.|::1$|localhost$)/.test(String(b.host))) lines.push('(This listener is on loopback: for another host, use %listen 0.0.0.0:PORT --allow-remote.)', '');
+  return lines;
+}
+
 export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | undefined): void {
   magics.register('listen', '[host:port] [--allow-remote] [--stop]: accept agents dialing back; prints the command to run on the target', async (args, ctx) => {
     const words = args.split(/\s+/).filter(Boolean);
@@ -48,6 +69,7 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
     const lines = [`Listening for agents on ${String(b.host)}:${String(b.port)} (TLS 1.3, certificate ${String(b.fingerprint).slice(0, 16)}…).`, 'Start the Node process to debug with:', '', `  ${cmds.import ?? `TSKERNEL_ATTACH_TOKEN=${String(b.token)} node --import tskernel/agent app.js`}`, ''];
     if (cmds.require) lines.push('or, with CommonJS preloading:', '', `  ${cmds.require}`, '');
     if (cmds.api) lines.push('or from inside the process:', '', `  ${cmds.api}`, '');
+    lines.push(...otherHostLines(b));
     lines.push(`The token is single-use and expires at ${String(b.expiresAt)}. Then run %attach to attach the waiting agent.`);
     if (b.warning) lines.push('', `Warning: ${String(b.warning)}`);
     ctx.print(lines.join('\n') + '\n');
@@ -98,7 +120,8 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
     const inspectors = (b.inspectors ?? []) as Body[];
     if (inspectors.length) out.push('Local inspectors (%attach PORT):', ...inspectors.map((i) => `  ${String(i.host)}:${String(i.port)}`));
     const processes = (b.processes ?? []) as Body[];
-    if (processes.length) out.push('Node processes (%attach --pid PID):', ...processes.map((p) => `  ${String(p.pid)}  ${String(p.command)}`));
+    // Only the user's own processes, secrets already masked by the kernel's discovery.
+    if (processes.length) out.push('Node processes (%attach --pid PID):', ...processes.map((p) => `  ${String(p.label ?? `pid ${String(p.pid)}`)}  ${String(p.command)}`));
     ctx.print(out.join('\n') + '\n');
   });
 

@@ -2,22 +2,50 @@
 // The `tskernel` command: `tskernel kernel -f <connection file> [--language ts|js]` runs a kernel
 // (what kernelspecs invoke), `tskernel install [--user|--sys-prefix|--prefix DIR]` writes the
 // kernelspecs plus the JupyterLab extension (the debugger's "Node processes" section) and default
-// variable filters into that Jupyter data directory, `tskernel uninstall` removes them.
+// variable filters into that Jupyter data directory (refusing to replace another kernel's
+// kernelspec of the same name unless --force), `tskernel uninstall` removes them. Also
+// `tskernel agent-file` (the debug agent as one file to copy next to an app), --help, --version.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { startKernel } from '../app/kernelApp';
 import { install, uninstall, type InstallTarget } from './install';
 
-function usage(): never {
-  process.stderr.write(
-    [
-      'usage:',
-      '  tskernel install [--user | --sys-prefix | --prefix DIR] [--no-labextension]',
-      '  tskernel uninstall [--user | --sys-prefix | --prefix DIR]',
-      '  tskernel kernel -f CONNECTION_FILE [--language typescript|javascript]',
-      '',
-    ].join('\n'),
-  );
-  process.exit(2);
+const COMMANDS = [
+  '  tskernel install [--user | --sys-prefix | --prefix DIR] [--no-labextension] [--force]',
+  '  tskernel uninstall [--user | --sys-prefix | --prefix DIR]',
+  '  tskernel kernel -f CONNECTION_FILE [--language typescript|javascript]',
+  '  tskernel agent-file [FILE]       the debug agent as one file (stdout or FILE), for --require ./FILE',
+  '  tskernel --version | --help',
+];
+
+/** Asked-for help goes to stdout (exit 0); a wrong command line gets it on stderr (exit 2). */
+function usage(asked = false): never {
+  (asked ? process.stdout : process.stderr).write(['usage:', ...COMMANDS, ''].join('\n'));
+  process.exit(asked ? 0 : 2);
+}
+
+/** This package's version, from its package.json (two levels above dist/cli). */
+function version(): string {
+  const pkg: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
+
+/** The single-file agent shipped in this package (built by scripts/build-agent.mjs). */
+const AGENT_FILE = path.join(__dirname, '..', '..', 'agent-file', 'tskernel-agent.cjs');
+
+function agentFile(args: string[]): void {
+  if (!fs.existsSync(AGENT_FILE)) throw new Error(`the single-file agent is missing (${AGENT_FILE}); in a clone of the repository, run npm run build`);
+  const out = args.find((a) => !a.startsWith('-'));
+  if (out) {
+    fs.copyFileSync(AGENT_FILE, out);
+    process.stdout.write(`wrote ${out}: start the app with  TSKERNEL_ATTACH_TOKEN=… node --require ./${path.basename(out)} app.js\n`);
+  } else if (process.stdout.isTTY) {
+    // Forty kB of JavaScript on a terminal helps nobody: say how to get the file instead.
+    process.stdout.write('usage: tskernel agent-file > tskernel-agent.cjs   (or: tskernel agent-file tskernel-agent.cjs)\n');
+  } else {
+    process.stdout.write(fs.readFileSync(AGENT_FILE));
+  }
 }
 
 function installTarget(args: string[]): InstallTarget {
@@ -34,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
   switch (cmd) {
     case 'install': {
-      const options = args.includes('--no-labextension') ? { labextension: null } : {};
+      const options = { ...(args.includes('--no-labextension') ? { labextension: null } : {}), force: args.includes('--force') };
       for (const line of install(installTarget(args), options)) process.stdout.write(line + '\n');
       return;
     }
@@ -51,8 +79,23 @@ async function main(argv: string[]): Promise<void> {
       await startKernel({ connectionFile: args[f + 1], language: lang });
       return;
     }
+    case 'agent-file':
+      agentFile(args);
+      return;
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`tskernel ${version()}\n`);
+      return;
+    case '--help':
+    case '-h':
+    case 'help':
+      return usage(true);
+    case undefined:
+      return usage();
     default:
-      usage();
+      process.stderr.write(`tskernel: unknown command "${cmd}". Commands:\n${COMMANDS.join('\n')}\n`);
+      process.exit(2);
   }
 }
 

@@ -2,12 +2,13 @@
 // globals' declarations (display, comms), the fallback @types/node, and everything else read from
 // disk. The root files are fixed (declaration files and the current cell): history cells enter the
 // program only through imports, so added and dropped cells never change the root list (node_modules typings and libs are read once; local sources are re-read when their mtime
-// changes). Module specifiers naming cell files resolve directly; the rest go through
+// changes). Module specifiers naming cell files, and `tskernel/display`, resolve directly; the rest go through
 // TypeScript's resolver with a shared cache.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { resolveKernelModule } from './kernelModules';
 import type { NotebookModel } from './notebookModel';
 
 // Methods are arrow properties: TypeScript calls some host methods without `this`.
@@ -162,6 +163,8 @@ export class NotebookHost implements ts.LanguageServiceHost {
         const extension = path.extname(virtualFile) === '.js' ? ts.Extension.Js : ts.Extension.Ts;
         return { resolvedModule: { resolvedFileName: virtualFile, extension, isExternalLibraryImport: false } };
       }
+      const own = resolveKernelModule(lit.text);
+      if (own) return { resolvedModule: own };
       const mode = ts.getModeForUsageLocation(containingSourceFile, lit, options);
       const r = ts.resolveModuleName(lit.text, containingFile, options, this, this.resolutionCache, redirected, mode);
       // Only the user's own imports count: typings' ambient `node:*` imports never resolve to files.

@@ -1,0 +1,18 @@
+// Types of @tskernel/agent (the bundle in dist/ is built from kernel/src/agent/remote.ts; keep
+// these in step with its exported AttachOptions, AgentHandle and attach).
+
+export interface AttachOptions {
+  /** Forward this process's stdout/stderr to the notebook (default true). */
+  forwardOutput?: boolean;
+  /** Extra path prefixes of host code to hide from stacks. */
+  hiddenPaths?: string[];
+}
+
+export interface AgentHandle {
+  /** Resolves with the reason once the link is gone (the debugger is already disabled then). */
+  readonly closed: Promise<string>;
+  detach(): void;
+}
+
+/** Connects this process to the notebook that printed `token` (`%listen`). Rejects with a readable reason. */
+export declare function attach(token: string, options?: AttachOptions): Promise<AgentHandle>;
