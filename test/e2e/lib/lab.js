@@ -120,6 +120,8 @@ class Lab {
     page.setDefaultTimeout(15000);
     page.on('console', msg => {
       if (msg.type() === 'error') this.noteError(`console.error: ${msg.text()} @ ${msg.location()?.url ?? ''}`);
+      // Two versions of a shared JupyterLab package in the bundled lab (a lockfile that mixes releases).
+      else if (msg.type() === 'warning' && /Unsatisfied version/.test(msg.text())) this.noteError(`console.warn: ${msg.text()}`);
     });
     page.on('pageerror', err => this.noteError(`pageerror: ${err.stack || err.message}`));
     page.on('websocket', ws => {
