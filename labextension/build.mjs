@@ -2,7 +2,7 @@
 // Builds the prebuilt (federated) extension: tsc (src -> lib), then @jupyterlab/builder's
 // build-labextension against the bundled app's package.json (../lab/app: shared singletons and
 // versions) into prebuilt/ (package.json + static/remoteEntry.*.js + schemas/). The webpack step
-// is skipped when prebuilt/ is newer than lib/, style/, the schema and package.json (--force
+// is skipped when prebuilt/ is newer than lib/, style/, schema/ and package.json (--force
 // rebuilds; --development for an unminified build with source maps). Quiet unless it fails.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -33,7 +33,7 @@ try {
 }
 
 const stamp = path.join(HERE, 'prebuilt', 'package.json');
-const inputs = ['lib', 'style', 'package.json', path.join('..', 'schema', 'labextension'), path.join('..', 'lab', 'app', 'package.json')];
+const inputs = ['lib', 'style', 'schema', 'package.json', path.join('..', 'lab', 'app', 'package.json')];
 const stale = args.includes('--force') || !fs.existsSync(stamp) || inputs.some((p) => newest(path.join(HERE, p)) > fs.statSync(stamp).mtimeMs);
 if (!stale) {
   console.log('labextension: prebuilt/ is up to date');

@@ -1,7 +1,7 @@
 // Shapes of tskernel's custom debug requests (schema/attach.schema.json) as the panel uses them,
 // and a small client that sends them as Jupyter debug_request messages on the control channel.
 
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelMessage } from '@jupyterlab/services';
 
 // The request/reply shapes are the kernel's own (tskernel's attach/requests.ts, type-only: nothing
 // of the kernel is bundled), under the names the panel uses.
@@ -38,6 +38,17 @@ interface Requests {
   debugInfo: [Record<string, never>, DebugInfoBody];
 }
 
+/**
+ * The part of a kernel connection the extension uses. A Kernel.IKernelConnection is one; the
+ * model's tests pass a fake.
+ */
+export interface IDebugKernel {
+  readonly isDisposed: boolean;
+  /** The kernel_info reply (`implementation` tells tskernel from other kernels). */
+  readonly info: Promise<{ implementation: string }>;
+  requestDebug(content: KernelMessage.IDebugRequestMsg['content']): { readonly done: Promise<{ readonly content: KernelMessage.IDebugReplyMsg['content'] }> };
+}
+
 /** A failed request: the kernel's message (success: false). */
 export class RequestError extends Error {}
 
@@ -46,12 +57,14 @@ export class RequestError extends Error {}
 let seq = 1_000_000;
 
 /** Sends one DAP request to the kernel (debug_request) and returns the reply's body. */
-export async function request<K extends keyof Requests>(kernel: Kernel.IKernelConnection, command: K, args: Requests[K][0]): Promise<Requests[K][1]> {
+export async function request<K extends keyof Requests>(kernel: IDebugKernel, command: K, args: Requests[K][0]): Promise<Requests[K][1]> {
   const content: KernelMessage.IDebugRequestMsg['content'] = { type: 'request', seq: seq++, command, arguments: args };
   const reply = await kernel.requestDebug(content).done;
-  const c = reply.content as { success?: boolean; message?: string; body?: unknown };
+  const c = reply.content;
   if (!c.success) throw new RequestError(c.message || `${command} failed`);
-  return (c.body ?? {}) as Requests[K][1];
+  // The reply body is untyped on the wire; Requests says what each command answers.
+  const body: Requests[K][1] = c.body ?? {};
+  return body;
 }
 
 /** True for addresses that stay on this machine. */

@@ -334,36 +334,24 @@ async function attachScenario(lab, metrics) {
     const plain = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000);'], { cwd: server.dir, stdio: 'ignore' });
     server.extra.push(plain);
     await lab.page.locator(P.pidInput).fill(String(plain.pid));
-    let pidThread;
-    const tried = new Set();
-    for (let attempt = 0; !pidThread; attempt++) {
-      const t5 = Date.now();
-      await until('attach enabled', async () => !(await lab.page.locator(P.attachPid).isDisabled()));
-      await lab.page.locator(P.attachPid).click();
-      // {id, state} of the row for this pid once it is running, or once it went away again.
-      const row = await until('the process attached by pid', async () => {
-        const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
-        if (err) throw new Error(`panel error: ${err}`);
-        const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"]');
-        for (let i = 0; i < (await rows.count()); i++) {
-          if (!(await rows.nth(i).innerText()).includes(`pid ${plain.pid}`)) continue;
-          if (tried.has(await rows.nth(i).getAttribute('data-thread-id'))) continue;
-          const state = await rows.nth(i).getAttribute('data-state');
-          if (state === 'running' || state === 'exited') return { id: await rows.nth(i).getAttribute('data-thread-id'), state };
-        }
-        return null;
-      }, 30000);
-      tried.add(row.id);
-      if (row.state === 'running') {
-        pidThread = row.id;
-        metrics.pidAttachFromPanelMs = Date.now() - t5;
-      } else {
-        // The kernel reported the link closed right after attaching: shown as exited (right);
-        // a kernel-side problem, tried once more.
-        (metrics.warnings = metrics.warnings || []).push(`attach by pid ${plain.pid}: thread ${row.id} exited right away (${(await lab.page.locator(P.thread(row.id)).innerText()).replace(/\s+/g, ' ')}; process ${plain.exitCode === null ? 'alive' : `exited ${plain.exitCode}/${plain.signalCode}`})`);
-        if (attempt >= 1) throw new Error('attach by pid: the thread exited right away twice');
+    const t5 = Date.now();
+    await until('attach enabled', async () => !(await lab.page.locator(P.attachPid).isDisabled()));
+    await lab.page.locator(P.attachPid).click();
+    const pidThread = await until('the process attached by pid', async () => {
+      const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
+      if (err) throw new Error(`panel error: ${err}`);
+      const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"]');
+      for (let i = 0; i < (await rows.count()); i++) {
+        const row = rows.nth(i);
+        if (!(await row.innerText()).includes(`pid ${plain.pid}`)) continue;
+        const state = await row.getAttribute('data-state');
+        // Exited right after attaching is a failure (the kernel reported the link closed).
+        if (state === 'exited') throw new Error(`attach by pid ${plain.pid}: thread ${await row.getAttribute('data-thread-id')} exited right away (${(await row.innerText()).replace(/\s+/g, ' ')}; process ${plain.exitCode === null ? 'alive' : `exited ${plain.exitCode}/${plain.signalCode}`})`);
+        if (state === 'running') return row.getAttribute('data-thread-id');
       }
-    }
+      return null;
+    }, 30000);
+    metrics.pidAttachFromPanelMs = Date.now() - t5;
     await lab.page.locator(P.thread(pidThread)).locator('[data-testid="tsk-detach"]').click();
     await until('the pid thread exited (detached)', async () => (await threadState(lab, pidThread)) === 'exited', 15000);
     assert.equal(plain.exitCode, null, 'the process keeps running after detach');
