@@ -93,6 +93,9 @@ class LazyDebugger implements IDebugger {
   onInterrupt(): Promise<void> {
     return this.inner?.onInterrupt() ?? Promise.resolve();
   }
+  runnerBusyUntil(): number {
+    return this.inner?.runnerBusyUntil() ?? 0;
+  }
   dispose(): Promise<void> {
     return this.inner?.dispose() ?? Promise.resolve();
   }

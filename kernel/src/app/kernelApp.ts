@@ -66,7 +66,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
     await core.debugger?.onInterrupt();
     core.cancelInput('interrupted');
     executor.interrupt();
-    runtime.interrupt();
+    runtime.interrupt(() => core.debugger?.runnerBusyUntil() ?? 0);
   };
 
   registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown() });

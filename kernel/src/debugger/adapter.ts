@@ -8,6 +8,7 @@ import { CdpError } from '../targets/cdpClient';
 import { RunnerTarget } from '../targets/runnerTarget';
 import { logger } from '../common/log';
 import { UserError } from './errors';
+import { runnerBusyUntil } from './evaluate';
 import type { HandlerContext } from './handlers/context';
 import { FAILURE_BODIES, HANDLERS, isCommand } from './handlers/table';
 import type { DapArgs, DapCommand, DapEvents } from './protocol';
@@ -80,6 +81,10 @@ export class DebugAdapter implements IDebugger {
 
   isStopped(): boolean {
     return !!this.session.notebook()?.pause;
+  }
+
+  runnerBusyUntil(): number {
+    return runnerBusyUntil();
   }
 
   async onInterrupt(): Promise<void> {

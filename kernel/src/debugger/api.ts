@@ -65,5 +65,7 @@ export interface IDebugger {
   ready(): Promise<void>;
   /** The user interrupted the kernel: resume a paused notebook so the interrupt can land. */
   onInterrupt(): Promise<void>;
+  /** When the debugger evaluations now running on the notebook's main thread end (epoch ms), or 0: no restart for a stuck cell before then. */
+  runnerBusyUntil(): number;
   dispose(): Promise<void>;
 }

@@ -96,12 +96,28 @@ export async function evaluateOnFrame(thread: Thread, callFrameId: string, expre
   return r.result;
 }
 
+/**
+ * Evaluations running on the notebook's main thread while it is not paused, by the time V8 ends
+ * them. SIGINT cannot stop them (the runner's watchdog guards only a cell's own code), so an
+ * interrupt meanwhile must not take the runner for stuck and restart it before they end.
+ */
+const runnerEvaluations = new Set<{ until: number }>();
+
+/** When the last evaluation now running on the notebook's (not paused) main thread ends, or 0. */
+export function runnerBusyUntil(): number {
+  let until = 0;
+  for (const e of runnerEvaluations) until = Math.max(until, e.until);
+  return until;
+}
+
 /** Evaluates in the global scope of the thread, REPL-style (top-level await, re-declarable let). */
 export async function evaluateGlobal(thread: Thread, expression: string, o: EvalOptions): Promise<RemoteObject> {
   const skip = thread.isAttached && !thread.pause;
   if (skip) await thread.cdp.send('Debugger.setSkipAllPauses', { skip: true });
+  const timeout = o.noSideEffects ? HOVER_TIMEOUT_MS : evaluateTimeoutMs();
+  const busy = thread.id === 1 && !thread.pause ? { until: Date.now() + timeout } : undefined;
+  if (busy) runnerEvaluations.add(busy);
   try {
-    const timeout = o.noSideEffects ? HOVER_TIMEOUT_MS : evaluateTimeoutMs();
     const run = thread.cdp.send('Runtime.evaluate', {
       expression: `${expression}\n//# sourceURL=eval${INTERNAL_URL_SUFFIX}`,
       objectGroup: o.objectGroup,
@@ -116,6 +132,7 @@ export async function evaluateGlobal(thread: Thread, expression: string, o: Eval
     if (r.exceptionDetails) throw new UserError(exceptionMessage(r.exceptionDetails));
     return r.result;
   } finally {
+    if (busy) runnerEvaluations.delete(busy);
     if (skip) await thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).catch(() => undefined);
   }
 }

@@ -98,9 +98,11 @@ export class RuntimeClient {
   /**
    * SIGINT to the runner, repeated while the cell is still running (a signal that lands just
    * before the cell starts is otherwise lost); if it still runs after a grace period (a loop in
-   * a timer callback cannot be interrupted), the runner is restarted.
+   * a timer callback cannot be interrupted), the runner is restarted — but not while `busyUntil()`
+   * (epoch ms, asked at every retry) lies ahead: a debugger evaluation running on the main thread,
+   * which SIGINT cannot stop and V8 ends at its time limit.
    */
-  interrupt(): void {
+  interrupt(busyUntil: () => number = () => 0): void {
     const r = this.runner as Runner | undefined;
     if (!r || r.exited || !this.pending || this.interruptTimer) return;
     const id = this.pending.id;
@@ -110,7 +112,7 @@ export class RuntimeClient {
         this.interruptTimer = undefined;
         return;
       }
-      if (Date.now() - started >= INTERRUPT_GRACE_MS) {
+      if (Date.now() - started >= INTERRUPT_GRACE_MS && Date.now() >= busyUntil() + INTERRUPT_GRACE_MS / 2) {
         this.interruptTimer = undefined;
         log.warn('runner did not stop on SIGINT; restarting it');
         this.restart('The cell did not stop when interrupted (an asynchronous loop?), so the runner process was restarted. Variables were lost.');

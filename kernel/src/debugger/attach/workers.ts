@@ -63,10 +63,16 @@ export class WorkerWatcher {
     const url = typeof info?.url === 'string' ? info.url.slice(0, 4096) : '';
     const path = urlToPath(url);
     const transport = new WorkerSessionTransport(this.parent.cdp, sessionId);
+    // NodeWorker's workerId is the inspector's own count, not the thread id; Node's worker title
+    // is `[worker <threadId>]` (then the worker's name), which is how the agent's thread is known.
     const agentThread = this.parent.agentThreadId();
+    const title0 = typeof info?.title === 'string' ? info.title : '';
+    const titleThread = /^\[worker (\d+)\]/.exec(title0)?.[1];
+    const isAgent = agentThread !== undefined && titleThread === String(agentThread);
     const hostWorker = this.announced
-      ? !this.announced.has(String(info?.workerId))
-      : (agentThread !== undefined && String(info?.workerId) === String(agentThread)) || (!!path && this.parent.hiddenPaths().some((h) => path.startsWith(h)));
+      ? !this.announced.has(titleThread ?? String(info?.workerId))
+      : isAgent || (!!path && this.parent.hiddenPaths().some((h) => path.startsWith(h)));
+    log.debug(`worker ${String(info?.workerId)} ${url || '(no url)'} on ${this.parent.name}: ${hostWorker ? 'host code, hidden' : 'shown'} (title ${title0.slice(0, 80)})`);
     if (hostWorker) {
       transport.close();
       return;
