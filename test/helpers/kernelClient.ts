@@ -22,7 +22,8 @@ export interface Msg {
   channel: string;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback TCP port (for connection files). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {

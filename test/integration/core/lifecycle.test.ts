@@ -6,12 +6,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseStat } from '../../../kernel/src/runtime/processGroup';
 import { DapClient } from '../../helpers/dapClient';
-import { KERNEL_MAIN, KernelClient, withTimeout } from '../../helpers/kernelClient';
+import { freePort, KERNEL_MAIN, KernelClient, withTimeout } from '../../helpers/kernelClient';
 import { attachedThread, setServerBreakpoint, startServer, writeServer, type Server } from '../attach-dap/serverHelpers';
 
 jest.setTimeout(60000);
@@ -63,17 +62,6 @@ function runnerOf(kernelPid: number): number | undefined {
     }
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 /** A connection file on free loopback ports, like a Jupyter client writes. */
