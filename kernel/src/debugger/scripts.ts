@@ -89,3 +89,20 @@ export class ScriptRegistry {
     this.byPath.clear();
   }
 }
+
+/**
+ * Whether `script` is `original` with its TypeScript types blanked out (what the runner's module
+ * loader runs for a local .ts file): same length, every character kept or turned into whitespace
+ * (or a `;` the stripper adds where removing a type would change how lines join). Then the file
+ * as written can be shown for the script, and every line:column still matches.
+ */
+export function isTypeStrippedFrom(script: string, original: string): boolean {
+  if (script.length !== original.length) return false;
+  for (let i = 0; i < script.length; i++) {
+    const c = script.charCodeAt(i);
+    if (c === original.charCodeAt(i)) continue;
+    // space, tab, newline, carriage return, ';'
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 59) return false;
+  }
+  return true;
+}

@@ -10,7 +10,7 @@ import { requireNumber, requireObject, requireString, UserError } from '../error
 import { BUSY_TIMEOUT_MS, callArgument, evaluateGlobal, evaluateIn, evaluateOnFrame, IDENTIFIER, withTimeout } from '../evaluate';
 import { EXCEPTION_FILTERS } from '../exceptions';
 import type { DebugInfoBody } from '../protocol';
-import { INTERNAL_URL_SUFFIX } from '../scripts';
+import { INTERNAL_URL_SUFFIX, isTypeStrippedFrom } from '../scripts';
 import type { Thread } from '../thread';
 import { assignProperty, fn, mimeBundleOf } from '../variables/remote';
 import type { Handler, HandlerContext } from './context';
@@ -167,6 +167,11 @@ export const source: Handler<'source'> = async (ctx, args) => {
     const script = t.isAttached ? t.scripts.latestForPath(path) : undefined;
     if (script) {
       const r = await t.cdp.send('Debugger.getScriptSource', { scriptId: script.scriptId });
+      // A local .ts module runs type-stripped: show the file as written when positions still match.
+      if (/\.(c|m)?ts$/.test(path)) {
+        const written = await t.readFile(path);
+        if (written !== undefined && isTypeStrippedFrom(r.scriptSource, written)) return { content: written, mimeType: mimeTypeFor(path) };
+      }
       return { content: r.scriptSource, mimeType: mimeTypeFor(path) };
     }
     // An original file behind a source map (the map may embed it; else it is where the target runs).

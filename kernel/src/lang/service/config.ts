@@ -2,7 +2,9 @@
 // bundler resolution (finds ESM and CJS typings, allows top-level await and extensionless or
 // `.ts` local imports), strict for TypeScript, allowJs without checkJs for JavaScript. A
 // tsconfig.json in the notebook directory may add options; the ones the kernel relies on win.
-// Also finds @types/node: the notebook's own copy, else the kernel package's copy.
+// Also finds @types/node: the notebook's own copy, else the kernel package's copy. JSX is checked
+// as the runner compiles it (automatic runtime, React unless a pragma or tsconfig says otherwise);
+// decorators are TS 5 standard decorators, as the runner compiles them.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +19,8 @@ export function compilerOptionsFor(language: 'typescript' | 'javascript', notebo
     esModuleInterop: true,
     skipLibCheck: true,
     resolveJsonModule: true,
-    experimentalDecorators: false,
+    jsx: ts.JsxEmit.ReactJSX,
+    jsxImportSource: 'react',
     ...user,
   };
   return {
@@ -27,6 +30,9 @@ export function compilerOptionsFor(language: 'typescript' | 'javascript', notebo
     moduleDetection: ts.ModuleDetectionKind.Force,
     allowJs: true,
     checkJs: false,
+    // The runner compiles standard decorators only; a tsconfig asking for legacy ones would make
+    // the checker accept code that does not run as it expects.
+    experimentalDecorators: false,
     noEmit: true,
     allowImportingTsExtensions: true,
     isolatedModules: false,

@@ -1,8 +1,14 @@
-// One cell's TypeScript/JavaScript -> runnable JavaScript: type stripping (TypeScript kernel)
-// then the REPL transform. Compile errors come out as one error type with a 1-based position.
+// One cell's TypeScript/JavaScript -> runnable JavaScript: type stripping (fast, positions kept)
+// or, when the cell needs more (enums, namespaces, parameter properties, decorators, `using`,
+// JSX), the full TypeScript transform; then the REPL transform. The generated code carries one
+// source map back to the cell (inline, for the runner's error positions); `map` is also returned
+// when the TypeScript transform moved lines (the debugger binds breakpoints through it). Compile
+// errors come out as one error type with a 1-based position in the cell as written.
 
-import { stripTypes, TypeScriptSyntaxError } from './strip';
+import { CellPositions, composeMaps, withInlineMap } from './cellMap';
 import { CellSyntaxError, replTransform } from './replTransform';
+import { stripTypes, TypeScriptSyntaxError } from './strip';
+import { fullTransform, looksLikeJsx, mayNeedFullTransform } from './tsTransform';
 
 export interface TranspiledCell {
   generated: string;
@@ -22,13 +28,64 @@ export class CellCompileError extends Error {
   }
 }
 
+interface Stage {
+  code: string;
+  map?: string;
+}
+
+const NEEDS_TRANSFORM = /not supported in strip-only mode/;
+
 export function transpileCell(code: string, language: 'typescript' | 'javascript', filename: string): TranspiledCell {
   try {
-    const stripped = language === 'typescript' ? stripTypes(code, filename) : { code, map: undefined };
-    const repl = replTransform(stripped.code);
-    return { generated: repl.code, isAsync: repl.isAsync, map: stripped.map };
+    const stage = toJavaScript(code, language, filename);
+    let repl;
+    try {
+      repl = replTransform(stage.code);
+    } catch (e) {
+      if (!(e instanceof CellSyntaxError)) throw e;
+      // Plain JavaScript with JSX only fails here, in the REPL parser.
+      if (!stage.map && language === 'javascript' && looksLikeJsx(code)) return finish(code, fullTransform(code, filename, { javascript: true, jsx: true }));
+      if (!stage.map) throw e;
+      const p = new CellPositions(withInlineMap('', stage.map)).original({ line: e.line, column: e.column });
+      throw new CellSyntaxError(e.message, p?.line ?? 1, p?.column ?? 1);
+    }
+    return assemble(repl, stage.map);
   } catch (e) {
     if (e instanceof CellSyntaxError || e instanceof TypeScriptSyntaxError) throw new CellCompileError(e.message, e.line ?? 1, e.column ?? 1);
     throw e;
+  }
+}
+
+function finish(code: string, stage: Stage): TranspiledCell {
+  return assemble(replTransform(stage.code), stage.map);
+}
+
+function assemble(repl: ReturnType<typeof replTransform>, tsMap: string | undefined): TranspiledCell {
+  const map = tsMap ? composeMaps(repl.map, tsMap) : repl.map;
+  return { generated: withInlineMap(repl.code, map), isAsync: repl.isAsync, map: tsMap ? map : undefined };
+}
+
+function toJavaScript(code: string, language: 'typescript' | 'javascript', filename: string): Stage {
+  const javascript = language === 'javascript';
+  const full = (): Stage => transformWithJsxRetry(code, filename, javascript);
+  if (mayNeedFullTransform(code)) return full();
+  if (javascript) return { code };
+  try {
+    return stripTypes(code, filename, { strictStrip: true });
+  } catch (e) {
+    if (!(e instanceof TypeScriptSyntaxError)) throw e;
+    if (NEEDS_TRANSFORM.test(e.message) || looksLikeJsx(code)) return full();
+    throw e;
+  }
+}
+
+/** The full transform as TypeScript; a cell that then fails to parse but looks like JSX, as TSX. */
+function transformWithJsxRetry(code: string, filename: string, javascript: boolean): Stage {
+  const jsx = looksLikeJsx(code);
+  try {
+    return fullTransform(code, filename, { javascript, jsx: false });
+  } catch (e) {
+    if (!jsx || !(e instanceof TypeScriptSyntaxError)) throw e;
+    return fullTransform(code, filename, { javascript, jsx: true });
   }
 }

@@ -2,13 +2,14 @@
 // re-declarable globals, static imports become dynamic imports resolved from the notebook's
 // directory, and cells with top-level await run inside an async wrapper whose declarations are
 // hoisted to globals and whose last expression is returned. Newlines are never added inside the
-// cell, so every line of the output is the same line of the input.
+// cell, so every line of the output is the same line of the input. `import.meta` and top-level
+// `using` go through the runner's cell helper; a source map records the columns that moved.
 
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
 import MagicString from 'magic-string';
 
-import { IMPORT_HELPER } from './names';
+import { CELL_HELPER, IMPORT_HELPER } from './names';
 
 export { IMPORT_HELPER };
 
@@ -17,6 +18,8 @@ export interface ReplOutput {
   isAsync: boolean;
   /** Names the cell declares at top level (for the debugger's and checker's benefit). */
   declared: string[];
+  /** Source map (v3 JSON) from `code` to the input, at token boundaries. */
+  map: string;
 }
 
 export class CellSyntaxError extends Error {
@@ -100,6 +103,11 @@ export function replTransform(code: string): ReplOutput {
     ImportExpression(n) {
       s.overwrite(n.start, n.start + 'import'.length, IMPORT_HELPER);
     },
+    // A script has no import.meta: the runner's describes the cell's notional file.
+    MetaProperty(n) {
+      const m = n as unknown as { meta: { name: string }; property: { name: string } };
+      if (m.meta.name === 'import' && m.property.name === 'meta') s.overwrite(n.start, n.end, `${CELL_HELPER}.meta`);
+    },
   });
 
   for (const stmt of body) rewriteStatement(stmt, s, code, isAsync, declared);
@@ -115,7 +123,7 @@ export function replTransform(code: string): ReplOutput {
     s.prepend(`${hoist.length ? `var ${hoist.join(', ')}; ` : ''}(async () => { `);
     s.append('\n})()');
   }
-  return { code: s.toString(), isAsync, declared: [...new Set(declared)] };
+  return { code: s.toString(), isAsync, declared: [...new Set(declared)], map: s.generateMap({ hires: 'boundary', includeContent: false }).toString() };
 }
 
 function rewriteStatement(stmt: Node, s: MagicString, code: string, isAsync: boolean, declared: string[]): void {
@@ -125,9 +133,20 @@ function rewriteStatement(stmt: Node, s: MagicString, code: string, isAsync: boo
       for (const d of stmt.declarations as Node[]) patternNames(d.id as Node, names);
       declared.push(...names);
       const kind = stmt.kind as string;
+      if (kind === 'using' || kind === 'await using') {
+        // Disposed by the runner when the cell ends, not when the (sync) script returns.
+        for (const d of stmt.declarations as Node[]) {
+          const init = d.init as Node | null;
+          if (!init) continue;
+          s.appendRight(init.start, `${CELL_HELPER}.using(`);
+          s.appendLeft(init.end, `, ${kind === 'await using'})`);
+        }
+      }
+      // `await   using` may have any whitespace inside: the keyword ends after `using`.
+      const kwLength = kind === 'await using' ? code.indexOf('using', stmt.start) + 5 - stmt.start : kind.length;
       if (!isAsync) {
         if (kind !== 'var') {
-          s.overwrite(stmt.start, stmt.start + kind.length, 'var'.padEnd(kind.length, ' '));
+          s.overwrite(stmt.start, stmt.start + kwLength, 'var'.padEnd(kwLength, ' '));
           // A re-run `let x;` starts from undefined, as it would in a fresh scope.
           for (const d of stmt.declarations as Node[]) if (!d.init) s.appendLeft(d.end, ' = void 0');
         }
@@ -135,7 +154,7 @@ function rewriteStatement(stmt: Node, s: MagicString, code: string, isAsync: boo
       }
       // Inside the async wrapper: turn the declaration into assignments to the hoisted globals.
       const decls = stmt.declarations as Node[];
-      s.overwrite(stmt.start, stmt.start + kind.length, '('.padEnd(kind.length, ' '));
+      s.overwrite(stmt.start, stmt.start + kwLength, '('.padEnd(kwLength, ' '));
       for (const d of decls) if (!d.init) s.appendLeft(d.end, ' = void 0');
       const lastDecl = decls[decls.length - 1];
       s.appendLeft(lastDecl.end, ')');

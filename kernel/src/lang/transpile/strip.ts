@@ -1,7 +1,8 @@
 // TypeScript -> JavaScript for cells and local .ts modules. First choice: amaro (the SWC-based
 // stripper Node itself vendors) in strip-only mode, which blanks types and keeps every line and
-// column. Code that needs a real transform (enums, namespaces, parameter properties, legacy
-// decorators) goes through amaro's transform mode and comes back with a source map.
+// column. For local modules, code that needs a real transform (enums, namespaces, parameter
+// properties) goes through amaro's transform mode and comes back with a source map; cells ask
+// for strip-only (`strictStrip`) and use the TypeScript transform instead (tsTransform.ts).
 
 export interface StripResult {
   code: string;
@@ -38,13 +39,13 @@ export function warmUpStripper(): void {
 
 const NEEDS_TRANSFORM = /not supported in strip-only mode/;
 
-export function stripTypes(code: string, filename = 'cell.ts'): StripResult {
+export function stripTypes(code: string, filename = 'cell.ts', opts: { strictStrip?: boolean } = {}): StripResult {
   const a = load();
   try {
     return { code: a.transformSync(code, { mode: 'strip-only', filename }).code };
   } catch (e) {
     const text = amaroMessage(e);
-    if (!NEEDS_TRANSFORM.test(text)) throw toSyntaxError(text);
+    if (opts.strictStrip || !NEEDS_TRANSFORM.test(text)) throw toSyntaxError(text);
     try {
       const out = a.transformSync(code, { mode: 'transform', sourceMap: true, filename });
       return { code: out.code, map: out.map };

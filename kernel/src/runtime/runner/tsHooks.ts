@@ -1,9 +1,12 @@
 // Module customization hooks (run on Node's loader thread): resolve `./x.js` to `./x.ts` when
-// only the TypeScript file exists, and load .ts/.mts files as ES modules with types stripped.
+// only the TypeScript file exists, and load .ts/.mts files as ES modules with types stripped
+// (positions kept, so the debugger can show the file as written) and .tsx files as ES modules
+// through the TypeScript transform (JSX with the automatic React runtime).
 
 import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stripTypes } from '../../lang/transpile/strip';
+import { fullTransform } from '../../lang/transpile/tsTransform';
 
 interface ResolveContext {
   parentURL?: string;
@@ -18,7 +21,7 @@ export async function resolve(spec: string, ctx: ResolveContext, next: NextResol
     if (!ctx.parentURL?.startsWith('file:') || !/^\.{1,2}\//.test(spec)) throw e;
     const base = new URL(spec, ctx.parentURL);
     const p = fileURLToPath(base);
-    for (const c of [p.replace(/\.(c|m)?js$/, '.$1ts'), p + '.ts', p + '.mts']) {
+    for (const c of [p.replace(/\.(c|m)?js$/, '.$1ts'), p.replace(/\.jsx$/, '.tsx'), p + '.ts', p + '.tsx', p + '.mts']) {
       if (c !== p && fs.existsSync(c)) return { url: pathToFileURL(c).href, shortCircuit: true };
     }
     throw e;
@@ -28,6 +31,10 @@ export async function resolve(spec: string, ctx: ResolveContext, next: NextResol
 const ESM_SYNTAX = /^\s*(import\s*[\w*{'"]|export\s)/m;
 
 export async function load(url: string, ctx: unknown, next: NextLoad): Promise<unknown> {
+  if (url.startsWith('file:') && url.endsWith('.tsx')) {
+    const file = fileURLToPath(url);
+    return { format: 'module', source: fullTransform(fs.readFileSync(file, 'utf8'), file, { jsx: true, module: true }).code, shortCircuit: true };
+  }
   if (url.startsWith('file:') && /\.(m?ts)$/.test(url)) {
     const file = fileURLToPath(url);
     const source = fs.readFileSync(file, 'utf8');
