@@ -9,4 +9,4 @@ node "$ROOT/kernel/dist/cli/main.js" install --prefix "$PREFIX" >/dev/null
 export JUPYTER_PATH="$PREFIX/share/jupyter"
 export TSKERNEL_HISTORY_FILE="$PREFIX/history.jsonl"
 cd "$ROOT/test/conformance"
-/usr/bin/python3 -m pytest -q -p no:cacheprovider test_tskernel.py test_notebook.py test_debugger.py
+/usr/bin/python3 -m pytest -q -p no:cacheprovider test_tskernel.py test_notebook.py test_compat_notebooks.py test_debugger.py

@@ -6,13 +6,37 @@ where `tskernel install --prefix` wrote the kernelspecs (run.sh does this).
 
 import unittest
 
+import time
+
 import jupyter_kernel_test as jkt
+
+
+def warm_type_checker(kc):
+    """A typed cell's idle waits (at most 3 s) for its type report, so that saved notebooks hold
+    it; the suite reads each message after a reply with a 0.1 s timeout, which a checker still
+    starting would exceed. Wait until the checker has reported once."""
+    msg_id = kc.execute("const warmUp: number = 'x';", store_history=False)
+    deadline = time.monotonic() + 60
+    reported = idle = False
+    while not (reported and idle):
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        # Cold, the report may come after idle: wait for both.
+        reported = reported or (msg["msg_type"] == "stream" and "TS2322" in msg["content"]["text"])
+        idle = idle or (msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle")
 
 
 class TypeScriptKernelTests(jkt.KernelTests):
     kernel_name = "typescript"
     language_name = "typescript"
     file_extension = ".ts"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.language_name == "typescript":
+            warm_type_checker(cls.kc)
 
     code_hello_world = 'console.log("hello, world")'
     code_stderr = 'console.error("oops")'

@@ -1,17 +1,19 @@
 // Connects the TypeScript language service to the core's LanguageFeatures port. The service
-// (a compiler in a worker thread, a few hundred MB) starts on first use — the first execution,
-// completion or hover — so an idle kernel stays small and start-up is not delayed.
+// (a compiler in a worker thread, a few hundred MB) is loaded off the start-up path: warmUp() is
+// called once the first kernel_info has been answered (kernelApp.ts), so it is warm before the
+// first cell; the first execution, completion or hover starts it if nothing did yet.
 
 import type { LanguageFeatures } from '../core/ports';
 import type * as Service from '../lang/service';
 import { needsTypeCheck } from '../lang/needsTypeCheck';
+import { COMPAT_GLOBALS_DTS } from '../lang/service/compatGlobals';
 import type { RuntimeClient } from '../runtime/client';
 
 /** Types of the globals the runner gives cells, so they type-check and complete. */
 export const KERNEL_GLOBALS_DTS = `
 interface TskernelDisplayOptions { display_id?: string; update?: boolean; metadata?: Record<string, unknown>; raw?: boolean }
 interface TskernelDisplayHandle { display_id?: string; update(value: unknown, opts?: { metadata?: Record<string, unknown> }): void }
-type TskernelTyped = (content: any, opts?: TskernelDisplayOptions) => TskernelDisplayHandle | undefined;
+interface TskernelTyped { (content: any, opts: TskernelDisplayOptions & { display_id: string }): TskernelDisplayHandle; (content: any, opts?: TskernelDisplayOptions): TskernelDisplayHandle | undefined }
 interface TskernelDisplay {
   /** Shows a value (or a MIME bundle such as {"text/html": "<b>hi</b>"}) in the cell's output. */
   (value: unknown, opts?: TskernelDisplayOptions): TskernelDisplayHandle | undefined;
@@ -60,7 +62,7 @@ class LazyLanguageFeatures implements LanguageFeatures {
         language: this.language,
         notebookDir: this.cwd,
         runtimeMembers: (expr) => this.runtime.members(expr),
-        extraDeclarations: KERNEL_GLOBALS_DTS,
+        extraDeclarations: KERNEL_GLOBALS_DTS + COMPAT_GLOBALS_DTS,
       });
       this.service.warmUp();
     }

@@ -1,6 +1,6 @@
 // execute_request: magics, TypeScript stripping and REPL rewriting, the optional type check
 // (off / warn / strict), running the cell in the runner, and the result, error and reply —
-// with execute_input first and the type report after the cell's own output.
+// with execute_input first and the type report after the cell's own output, before the reply.
 
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
@@ -23,11 +23,12 @@ export function loadTranspiler(): typeof CellTranspiler {
   return transpiler;
 }
 /**
- * How long a cell's idle waits for its type report once the checker is warm (checks take
- * 15-40 ms). A report that takes longer, or any report while the checker is still starting,
- * is published when ready, after the idle, still parented to its cell.
+ * How long a cell's idle waits for its type report. Clients that save output (nbclient,
+ * nbconvert, papermill) stop reading at idle, so the report must come before it: with the checker
+ * warm that costs milliseconds; a cold or busy checker gets this long, then the report is
+ * published when ready, after the idle, still parented to its cell (JupyterLab shows it).
  */
-const REPORT_WAIT_MS = 40;
+const REPORT_WAIT_MS = 3000;
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export interface ExecuteContent {
@@ -96,14 +97,18 @@ export class Executor {
   }
 
   /**
-   * Runs a cell. The reply is returned as soon as the cell is done; `after` settles when the
-   * type report (if any) has been published — the core holds the request's idle until then.
+   * Runs a cell. The reply is returned once the cell is done and its type report (if any) is
+   * published, or REPORT_WAIT_MS have passed (then the report follows when ready, after idle).
+   * The report goes before the reply, not just before idle: clients that read a cell's messages
+   * with a short timeout after its reply (jupyter_kernel_test reads each within 0.1 s) would
+   * otherwise stop early while a check of 50-100 ms runs.
    */
   async execute(request: Message, c: ExecuteContent): Promise<{ reply: ExecuteReply; after?: Promise<void> }> {
     const reply = await this.run(request, c);
-    const after = this.pendingReport;
+    const report = this.pendingReport;
     this.pendingReport = undefined;
-    return { reply, after };
+    if (report) await report;
+    return { reply };
   }
 
   private pendingReport: Promise<void> | undefined;
@@ -213,17 +218,16 @@ export class Executor {
       reply = { status: 'ok', execution_count: count, user_expressions: done.userExpressions, payload: [] };
     }
 
-    // 5. The type report follows the cell's own output (after the reply), before idle.
+    // 5. The type report follows the cell's own output, before the reply and idle.
     if (report && !silent && lang) {
       const publish = (all: Diagnostic[]): void => {
         const diags = all.filter((x) => x.category === 'error');
         if (diags.length) messenger.publish(parent, 'stream', { name: 'stderr', text: lang.format(diags, code, label) + '\n' });
       };
       const pending = report;
-      // Normally the report is ready within milliseconds; while the checker is still starting
-      // (first cells after launch) the cell's idle is not held up: its report follows when ready.
-      const wait = lang.isWarm() ? REPORT_WAIT_MS : 0;
-      this.pendingReport = Promise.race([pending.then((d) => ({ d })), delay(wait).then(() => undefined)]).then((ready) => {
+      // Normally the report is ready within milliseconds; a checker still starting (first cells
+      // after launch) holds the idle at most REPORT_WAIT_MS, then its report follows when ready.
+      this.pendingReport = Promise.race([pending.then((d) => ({ d })), delay(REPORT_WAIT_MS).then(() => undefined)]).then((ready) => {
         if (ready) publish(ready.d);
         else void pending.then(publish);
       });

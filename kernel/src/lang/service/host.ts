@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { resolveCompatModule } from './compatModules';
 import { resolveKernelModule } from './kernelModules';
 import type { NotebookModel } from './notebookModel';
 
@@ -163,7 +164,7 @@ export class NotebookHost implements ts.LanguageServiceHost {
         const extension = path.extname(virtualFile) === '.js' ? ts.Extension.Js : ts.Extension.Ts;
         return { resolvedModule: { resolvedFileName: virtualFile, extension, isExternalLibraryImport: false } };
       }
-      const own = resolveKernelModule(lit.text);
+      const own = resolveKernelModule(lit.text) ?? resolveCompatModule(lit, containingFile, containingSourceFile, options, this, this.resolutionCache);
       if (own) return { resolvedModule: own };
       const mode = ts.getModeForUsageLocation(containingSourceFile, lit, options);
       const r = ts.resolveModuleName(lit.text, containingFile, options, this, this.resolutionCache, redirected, mode);

@@ -1,15 +1,21 @@
 // Runs one cell: compiles the JavaScript as a vm.Script named by the cell path (so the debugger
 // and tracebacks see the cell file), runs it on this event loop with breakOnSigint, awaits the
-// async wrapper when the cell used top-level await, and produces the result bundle or the error.
+// async wrapper when the cell used top-level await (and an IJavascript `$$.async()` cell until it is
+// done), and produces the result bundle or the error.
 
 import * as vm from 'node:vm';
 import type { ExecuteOrder, FromRunner, MimeBundle } from '../protocol';
+import { prepareCompat } from './compat';
+import { beginCell as beginIjsCell, cellHold as ijsCellHold, endCell as endIjsCell } from './compat/ijavascript';
+import { disposeCellResources, hasCellResources, installCellScope } from './cellScope';
 import { cellStore, setLastCell } from './context';
 import { formatError, interruptedError, rememberCell } from './errors';
 import { mimeBundle } from './format';
 import { setStdinAllowed } from './stdin';
 
 type Done = Extract<FromRunner, { type: 'done' }>;
+
+installCellScope(process.cwd());
 
 let awaiting: { id: number; reject: (e: unknown) => void } | undefined;
 
@@ -30,32 +36,48 @@ function isInterrupt(e: unknown): boolean {
 }
 
 export async function execute(order: ExecuteOrder): Promise<Done> {
-  rememberCell(order.filename, order.label, order.source);
+  rememberCell(order.filename, order.label, order.source, order.code);
   setLastCell(order.id);
   setStdinAllowed(order.allowStdin);
   try {
+    prepareCompat(order.source);
+    beginIjsCell(order.id);
     let value = cellStore.run(order.id, () => {
       const script = new vm.Script(order.code, { filename: order.filename });
       return script.runInThisContext({ breakOnSigint: true, displayErrors: false });
     });
-    if (order.isAsync) {
-      const current = { id: order.id, reject: (_e: unknown) => undefined as void };
-      value = await new Promise((resolve, reject) => {
-        current.reject = reject;
-        awaiting = current;
-        (value as Promise<unknown>).then(resolve, reject);
-      }).finally(() => {
-        if (awaiting === current) awaiting = undefined;
-      });
-    }
-    const result: MimeBundle | undefined = value === undefined || order.silent ? undefined : mimeBundle(value);
+    if (order.isAsync) value = await interruptibly(order.id, value as Promise<unknown>);
+    // Top-level `using` resources end with the cell's own code, before its result is shown.
+    if (hasCellResources()) await disposeCellResources();
+    // IJavascript's `$$.async()`: the cell runs until `$$.done()` / `$$.sendResult()`.
+    const held = ijsCellHold(order.id);
+    if (held) await interruptibly(order.id, held);
+    const ijs = endIjsCell(order.id);
+    if (ijs.error) throw ijs.error.value;
+    if (ijs.asyncMode || ijs.result) value = undefined;
+    const result: MimeBundle | undefined = order.silent ? undefined : (ijs.result ?? (value === undefined ? undefined : mimeBundle(value)));
     return { type: 'done', id: order.id, status: 'ok', result, userExpressions: evaluateUserExpressions(order) };
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
+    if (hasCellResources()) await disposeCellResources({ error: caught }).catch((d: unknown) => (e = d));
     const info = isInterrupt(e) ? interruptedError() : formatError(e);
     return { type: 'done', id: order.id, status: 'error', ...info };
   } finally {
+    endIjsCell(order.id);
     setStdinAllowed(false);
   }
+}
+
+/** Awaits `p` for cell `id`; an interrupt for that cell stops the wait. */
+async function interruptibly<T>(id: number, p: Promise<T>): Promise<T> {
+  const current = { id, reject: (_e: unknown) => undefined as void };
+  return new Promise<T>((resolve, reject) => {
+    current.reject = reject;
+    awaiting = current;
+    p.then(resolve, reject);
+  }).finally(() => {
+    if (awaiting === current) awaiting = undefined;
+  });
 }
 
 function evaluateUserExpressions(order: ExecuteOrder): Record<string, unknown> {

@@ -4,11 +4,14 @@
 
 import * as util from 'node:util';
 import type { MimeBundle } from '../protocol';
+import { cleanInspected } from './errors';
+import { ijavascriptData } from './compat/results';
 
 export const DISPLAY_SYMBOL = Symbol.for('Jupyter.display');
 
 export function inspectPlain(value: unknown): string {
-  return util.inspect(value, { colors: false, depth: 4, maxArrayLength: 100, maxStringLength: 10000, breakLength: 100 });
+  // Errors inside the value (an Error, a rejected promise) show cell labels, not kernel frames.
+  return cleanInspected(util.inspect(value, { colors: false, depth: 4, maxArrayLength: 100, maxStringLength: 10000, breakLength: 100 }));
 }
 
 /** A value's MIME bundle, as an `execute_result` or `display_data` would carry it. */
@@ -23,6 +26,9 @@ export function mimeBundle(value: unknown): MimeBundle {
         return bundle;
       }
     }
+    // IJavascript's `_toHtml()`, `_toMime()`, ... (compat/results.ts).
+    const ijs = ijavascriptData(value);
+    if (ijs) return { data: { 'text/plain': inspectPlain(value), ...ijs }, metadata: {} };
   }
   return { data: { 'text/plain': inspectPlain(value) }, metadata: {} };
 }

@@ -1,16 +1,19 @@
 // The names cells see besides JavaScript's own: display, comms, prompt/input, require, module,
-// exports, __filename, __dirname, the import helper, and the internal object the debugger reads
-// through CDP (Symbol.for('tskernel.runner')). Also answers which globals the user defined.
+// exports, __filename, __dirname, the import helper, the other kernels' globals (compat/), and the
+// internal object the debugger reads through CDP (Symbol.for('tskernel.runner')). Also answers
+// which globals the user defined. A cell may shadow `display` with its own; the kernel's own
+// function is frozen and the runner, shims and `tskernel/display` keep using it.
 
 import * as path from 'node:path';
 import { IMPORT_HELPER } from '../../lang/transpile/names';
 import { comms } from './comms';
+import { COMPAT_GLOBALS, installCompatGlobals } from './compat';
 import { display } from './display';
 import { mimeBundle, inspectPlain } from './format';
 import { importFromNotebook, notebookRequire } from './imports';
 import { input, prompt } from './stdin';
 
-const KERNEL_GLOBALS = ['display', 'comms', 'prompt', 'input', 'require', 'module', 'exports', '__filename', '__dirname', IMPORT_HELPER];
+const KERNEL_GLOBALS = ['display', 'comms', 'prompt', 'input', 'require', 'module', 'exports', '__filename', '__dirname', IMPORT_HELPER, ...COMPAT_GLOBALS];
 let baseline = new Set<string>();
 
 export function installGlobals(notebookDir: string): void {
@@ -20,7 +23,7 @@ export function installGlobals(notebookDir: string): void {
   const define = (name: string, value: unknown, enumerable = true): void => {
     Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable });
   };
-  define('display', display);
+  define('display', Object.freeze(display));
   define('comms', comms);
   define('prompt', prompt);
   define('input', input);
@@ -30,6 +33,7 @@ export function installGlobals(notebookDir: string): void {
   define('__filename', mod.filename);
   define('__dirname', notebookDir);
   define(IMPORT_HELPER, (spec: unknown) => importFromNotebook(String(spec), notebookDir), false);
+  installCompatGlobals();
   Object.defineProperty(g, Symbol.for('tskernel.runner'), {
     value: { mimeBundle, userGlobalNames, display, inspect: inspectPlain },
     enumerable: false,

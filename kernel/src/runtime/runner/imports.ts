@@ -1,23 +1,70 @@
 // Module loading for cells: `import`/`import()` in a cell resolve from the notebook's directory
 // (npm packages, ESM-only ones too, local .js/.ts files), `require` is a require rooted there,
 // and local TypeScript modules load through Node's module hooks (ESM) and require.extensions
-// (CJS), stripped of types by the same stripper as cells.
+// (CJS), stripped of types by the same stripper as cells. Deno's `npm:pkg@range/sub` specifiers
+// load `pkg/sub` from the notebook's node_modules; `jsr:` and URL imports fail with what to do.
 
 import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stripTypes } from '../../lang/transpile/strip';
+import { parseNpmSpecifier } from './compat/npmSpecifier';
 
-/** `tskernel/...` specifiers resolve to this kernel's own modules, installed or not. */
-function kernelModule(spec: string): string | undefined {
+/**
+ * `tskernel/...` specifiers resolve to this kernel's own modules, installed or not; `tslab` to
+ * the built-in tslab module when the notebook has no tslab package of its own.
+ */
+function kernelModule(spec: string, dir: string): string | undefined {
   if (spec === 'tskernel/display') return path.join(__dirname, 'displayApi.js');
+  if (spec === 'tslab' && !installed('tslab', dir)) return path.join(__dirname, 'compat', 'tslab.js');
   return undefined;
+}
+
+function installed(pkg: string, dir: string): boolean {
+  try {
+    createRequire(path.join(dir, '__tskernel_notebook__.js')).resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    // Packages whose exports hide package.json still have their folder.
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (fs.existsSync(path.join(d, 'node_modules', pkg))) return true;
+      if (d === path.dirname(d)) return false;
+    }
+  }
+}
+
+function importError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/**
+ * What a Deno-style specifier means here: the Node specifier to load, or an error saying what to
+ * do. Other specifiers pass through unchanged.
+ */
+function nodeSpecifier(spec: string, dir: string): string {
+  if (spec.startsWith('npm:')) {
+    const npm = parseNpmSpecifier(spec);
+    if (!npm) throw importError(`"${spec}" is not an npm: specifier tskernel understands (npm:name@version/path)`, 'ERR_TSKERNEL_IMPORT');
+    if (!installed(npm.name, dir)) {
+      const pkg = npm.range ? `${npm.name}@${npm.range}` : npm.name;
+      throw importError(`Cannot import "${spec}": the npm package ${npm.name} is not installed for this notebook. Run \`npm install ${pkg}\` in ${dir}`, 'ERR_MODULE_NOT_FOUND');
+    }
+    return npm.path;
+  }
+  if (spec.startsWith('jsr:')) {
+    const name = spec.slice(4).replace(/^\//, '').replace(/^(@[^/@]+\/[^/@]+)@[^/]*/, '$1');
+    throw importError(`Cannot import "${spec}": tskernel runs on Node, which has no jsr: imports. Run \`npx jsr add ${name.split('/').slice(0, 2).join('/')}\` in ${dir}, then import "${name}"`, 'ERR_TSKERNEL_IMPORT');
+  }
+  if (/^https?:/.test(spec)) {
+    throw importError(`Cannot import "${spec}": tskernel runs on Node, which does not load modules from URLs. Install the package with npm in ${dir}, or save the module next to the notebook and import it by path`, 'ERR_TSKERNEL_IMPORT');
+  }
+  return spec;
 }
 
 export function notebookRequire(dir: string): NodeJS.Require {
   const base = createRequire(path.join(dir, '__tskernel_notebook__.js'));
-  const req = ((id: string) => base(kernelModule(id) ?? id)) as NodeJS.Require;
+  const req = ((id: string) => base(kernelModule(id, dir) ?? nodeSpecifier(id, dir))) as NodeJS.Require;
   return Object.assign(req, { resolve: base.resolve, cache: base.cache, extensions: base.extensions, main: base.main });
 }
 
@@ -30,9 +77,10 @@ export async function loadResolver(): Promise<void> {
 }
 
 /** `import(spec)` as if written in a module that lives in the notebook's directory. */
-export async function importFromNotebook(spec: string, dir: string): Promise<unknown> {
-  const own = kernelModule(spec);
+export async function importFromNotebook(original: string, dir: string): Promise<unknown> {
+  const own = kernelModule(original, dir);
   if (own) return import(pathToFileURL(own).href);
+  const spec = nodeSpecifier(original, dir);
   if (!resolver) await loadResolver();
   const parent = pathToFileURL(path.join(dir, '__tskernel_notebook__.mjs')).href;
   let url: string;
