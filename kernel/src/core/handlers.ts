@@ -22,6 +22,8 @@ export interface HandlerDeps {
   lang?: LanguageFeatures;
   interrupt(): Promise<void>;
   shutdown(restart: boolean): Promise<void>;
+  /** Called once the first kernel_info_reply has been handed to the socket (start background work). */
+  afterFirstKernelInfo?: () => void;
 }
 
 type Content<T> = Partial<T> & Record<string, unknown>;
@@ -51,7 +53,16 @@ function tokenBefore(code: string, pos: number): { start: number; text: string }
 export function registerHandlers(d: HandlerDeps): void {
   const { core } = d;
 
-  const info = async (): Promise<object> => kernelInfo(d.language, !!core.debugger);
+  let infoAnswered = false;
+  const info = async (): Promise<object> => {
+    if (!infoAnswered && d.afterFirstKernelInfo) {
+      infoAnswered = true;
+      // setImmediate: after the core has sent this reply (it does so when the promise resolves).
+      const after = d.afterFirstKernelInfo;
+      setImmediate(after);
+    }
+    return kernelInfo(d.language, !!core.debugger);
+  };
   core.on('kernel_info_request', info);
 
   core.on(
@@ -101,12 +112,15 @@ export function registerHandlers(d: HandlerDeps): void {
     if (problem) return badRequest('inspect_request', problem);
     const code = typeof c.code === 'string' ? c.code : '';
     const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
-    const r = d.lang ? await d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} as Record<string, string> };
-    // Add a preview of the runtime value under the cursor.
+    // The type (language service) and a preview of the runtime value under the cursor, asked
+    // at the same time: the two round trips overlap.
     const pos = codePointsToUnits(code, cp);
     const after = /^[\w$]*/.exec(code.slice(pos))?.[0] ?? '';
     const expr = tokenBefore(code, pos).text + after;
-    const preview = expr && !expr.endsWith('.') ? await d.runtime.preview(expr) : null;
+    const [r, preview] = await Promise.all([
+      d.lang ? d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} as Record<string, string> },
+      expr && !expr.endsWith('.') ? d.runtime.preview(expr) : null,
+    ]);
     if (preview !== null) {
       const data = { ...r.data };
       data['text/plain'] = `${data['text/plain'] ? data['text/plain'] + '\n\n' : ''}Value: ${preview}`;

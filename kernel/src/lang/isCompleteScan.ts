@@ -1,6 +1,7 @@
-// A synchronous is_complete answer from a small bracket/string/comment scanner. It answers while
-// the compiler worker is still loading (or if it is busy or gone); once the worker is warm the
-// TypeScript parser (service/isCompleteTs.ts) gives the answer instead.
+// A synchronous is_complete answer from a small bracket/string/comment scanner. It answers
+// trivial cells (a one-line expression such as `1 + 1`, where it cannot be wrong) at once, and
+// everything while the compiler worker is still loading (or if it is busy or gone); otherwise
+// the TypeScript parser (service/isCompleteTs.ts) gives the answer.
 
 import type { IsCompleteResult } from './service/protocol';
 
@@ -8,6 +9,7 @@ type Mode = 'code' | 'sq' | 'dq' | 'tpl' | 'line' | 'block' | 'regex';
 
 const REGEX_AFTER = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
 const REGEX_AFTER_WORD = /(?:^|[^\w$])(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/;
+const AWAITS_BODY = /^\s*(?:\}\s*)?(?:(?:else\s+)?(?:if|for|while|with)\s*(?:await\s*)?\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|else|do|try|finally)\s*$/;
 const TRAILING_OP = /(?:[-+*/%=&|^!?:,.~<]|=>)$/;
 
 export function scanIsComplete(code: string): IsCompleteResult {
@@ -69,7 +71,23 @@ export function scanIsComplete(code: string): IsCompleteResult {
   if (stack.length > 0) return { status: 'incomplete', indent: '  '.repeat(stack.length) };
   const tail = stripTrailingComment(code).trimEnd();
   if (TRAILING_OP.test(tail) && !/(\+\+|--)$/.test(tail)) return { status: 'incomplete', indent: lastIndent(code) || '  ' };
+  // `if (x)`, `} else`, `do`: a statement head still waiting for its body.
+  const lastLine = tail.slice(tail.lastIndexOf('\n') + 1);
+  if (AWAITS_BODY.test(lastLine)) return { status: 'incomplete', indent: lastIndent(code) + '  ' };
   return { status: 'complete' };
+}
+
+/**
+ * Words after which a line may legitimately go on (`if (x)`, `else`, `class A extends`, `x as`):
+ * a line containing one is not trivial, so the parser decides.
+ */
+const MAY_CONTINUE =
+  /(?:^|[^\w$.])(?:if|for|while|else|do|with|switch|try|catch|finally|function|class|interface|enum|namespace|module|declare|abstract|type|return|throw|yield|await|async|new|extends|implements|keyof|typeof|instanceof|in|of|as|satisfies|void|delete|case|default|import|export|let|const|var|using)(?![\w$])|@/;
+
+/** Whether a scanner verdict of `complete` is certain: one short line, no statement keyword. */
+export function isTrivialComplete(code: string, scanned: IsCompleteResult): boolean {
+  const text = code.trim();
+  return scanned.status === 'complete' && text.length <= 500 && !text.includes('\n') && !MAY_CONTINUE.test(text);
 }
 
 /** Indentation of the last non-blank line. */

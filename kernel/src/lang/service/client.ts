@@ -33,8 +33,11 @@ export class WorkerClient {
   private restarts = 0;
   private disposed = false;
   private isWarm = false;
+  private isFull = false;
   /** Milliseconds the worker took from init to warm, once known. */
   readyMs: number | undefined;
+  /** Milliseconds the worker took from init to the full program, once known. */
+  fullMs: number | undefined;
 
   constructor(
     private readonly init: () => WorkerInit,
@@ -43,6 +46,11 @@ export class WorkerClient {
 
   get warm(): boolean {
     return this.isWarm;
+  }
+
+  /** True once the worker has the full program (completion and hover answers are final). */
+  get full(): boolean {
+    return this.isFull;
   }
 
   /** Starts the worker if it is not running (and has not crashed too often). */
@@ -57,6 +65,7 @@ export class WorkerClient {
       if (this.worker !== w) return;
       this.worker = undefined;
       this.isWarm = false;
+      this.isFull = false;
       this.failAll(new Error(`language worker exited (code ${code})`));
       if (!this.disposed) {
         this.restarts++;
@@ -103,6 +112,10 @@ export class WorkerClient {
       this.isWarm = true;
       this.readyMs = m.ms;
       this.log.debug(`language worker warm in ${m.ms} ms`);
+    } else if (m.type === 'full') {
+      this.isFull = true;
+      this.fullMs = m.ms;
+      this.log.debug(`language worker has the full program ${m.ms} ms after init`);
     } else if (m.type === 'log') {
       this.log[m.level](m.message);
     } else {

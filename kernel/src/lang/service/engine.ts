@@ -91,6 +91,14 @@ export class Engine {
     this.host.resolutionsSettled();
   }
 
+  /**
+   * Takes queued cells into the program now, with an empty current cell rendered as completion
+   * and hover render it, so their next request only re-parses and re-checks the current cell.
+   */
+  prepare(): void {
+    this.sync('');
+  }
+
   check(code: string): TsDiagnostic[] {
     const cell = this.sync(code, 'mentioned');
     return cellDiagnostics(this.ls, this.model.currentFile, cell, this.model.scriptKind);

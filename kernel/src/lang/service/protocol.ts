@@ -90,6 +90,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; ms: number }
+  /** The full program (real Node typings) is in use: completion and hover answers are final. */
+  | { type: 'full'; ms: number }
   | { type: 'reply'; id: number; ok: true; result: RequestMap[RequestKind]['result'] }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'log'; level: 'debug' | 'warn' | 'error'; message: string };

@@ -1,10 +1,12 @@
 // Entry point of the compiler worker thread. Loads TypeScript (off the kernel's main thread),
 // builds the Engine on `init`, warms its early program and reports `ready`, then finishes the
-// staged start one file per event-loop turn so requests are answered in between. Type checks,
-// pings (and the cells added after them) wait for the full program, in arrival order; completion,
-// inspection and is_complete are answered at once. Every request gets a reply. Added cells are
-// queued by the engine and analysed only when a request needs the program (no idle-time work
-// competes with the kernel for CPU).
+// staged start one file per event-loop turn so requests are answered in between, and reports
+// `full`. Type checks, pings, completions, inspections (and the cells added after them) wait for
+// the full program, in arrival order: the early program's stand-in Node typings would answer
+// `any` or nothing (the client bounds that wait). is_complete is answered at once. Every request
+// gets a reply. Added cells are queued by the engine; a cell that was type-checked (the kernel
+// checks before it adds) is taken in right away, between requests, so the next completion or hover
+// does not pay for the rebuild; unchecked cells (type checking off, bursts) cost no compiler work.
 
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
@@ -62,8 +64,29 @@ function pump(e: Engine, t0: number): void {
   } catch (err) {
     post({ type: 'log', level: 'error', message: `staged start failed: ${errorText(err)}` });
   }
-  post({ type: 'log', level: 'debug', message: `full program ready ${Date.now() - t0} ms after init` });
+  post({ type: 'full', ms: Date.now() - t0 });
   for (const msg of deferred.splice(0)) run(e, msg);
+}
+
+/** Kind of the last request run: a `check` followed by its cell's addCell means type checking is on. */
+let lastKind: RequestKind | undefined;
+/** Bumped by every message: a scheduled prepare is skipped if another message came in meanwhile. */
+let epoch = 0;
+
+/**
+ * After a checked cell was added, takes it into the program once the inbox is empty (setImmediate
+ * runs after pending port messages), so the next interactive request only swaps the current cell.
+ */
+function prepareSoon(e: Engine): void {
+  const at = epoch;
+  setImmediate(() => {
+    if (at !== epoch || deferred.length > 0) return;
+    try {
+      e.prepare();
+    } catch (err) {
+      post({ type: 'log', level: 'warn', message: `prepare failed: ${errorText(err)}` });
+    }
+  });
 }
 
 parentPort?.on('message', (msg: ToWorker) => {
@@ -81,7 +104,16 @@ parentPort?.on('message', (msg: ToWorker) => {
     return;
   }
   if (!engine) return;
-  const waits = msg.type === 'addCell' || (msg.type === 'request' && (msg.kind === 'check' || msg.kind === 'ping'));
-  if (waits && (!engine.full || deferred.length > 0)) deferred.push(msg);
-  else run(engine, msg);
+  epoch++;
+  const waits = msg.type === 'addCell' || (msg.type === 'request' && msg.kind !== 'isComplete');
+  if (waits && (!engine.full || deferred.length > 0)) {
+    deferred.push(msg);
+    return;
+  }
+  run(engine, msg);
+  if (msg.type === 'request') lastKind = msg.kind;
+  else if (msg.type === 'addCell') {
+    if (lastKind === 'check') prepareSoon(engine);
+    lastKind = undefined;
+  }
 });
