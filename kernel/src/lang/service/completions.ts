@@ -26,8 +26,8 @@ const PREFERENCES: ts.GetCompletionsAtPositionOptions = {
 };
 
 /** Completions at `pos` in `cell.blanked`; the compiler sees the cell at `cell.offset`. */
-export function completeAt(ls: ts.LanguageService, fileName: string, cell: RenderedCell, pos: number): CompletionResult {
-  const code = cell.blanked;
+export function completeAt(ls: ts.LanguageService, cell: RenderedCell, pos: number): CompletionResult {
+  const { blanked: code, fileName } = cell;
   const off = cell.offset;
   const start = identifierStart(code, pos);
   const prefix = code.slice(start, pos);

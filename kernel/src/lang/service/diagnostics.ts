@@ -14,9 +14,9 @@ const CANNOT_ASSIGN_TO_IMPORT = 2632;
 const CANNOT_ASSIGN_TO_CONST = 2588;
 const NO_DECLARATION_FILE = 7016;
 
-export function cellDiagnostics(ls: ts.LanguageService, fileName: string, cell: RenderedCell, kind: ts.ScriptKind): TsDiagnostic[] {
-  const code = cell.blanked;
-  const syntax = syntaxErrors(code, kind);
+export function cellDiagnostics(ls: ts.LanguageService, cell: RenderedCell): TsDiagnostic[] {
+  const { blanked: code, fileName } = cell;
+  const syntax = syntaxErrors(code, cell.kind);
   if (syntax.length > 0) return syntax.map((d) => toTsDiagnostic(d, code, 'error'));
   const out: TsDiagnostic[] = [];
   const all = [...ls.getSyntacticDiagnostics(fileName), ...ls.getSemanticDiagnostics(fileName)];

@@ -45,6 +45,7 @@ export class Engine {
     this.host = new NotebookHost(this.model, { ...this.options, types: [] }, early);
     this.host.setFile(shimFile, NODE_SHIM);
     this.host.setFile(this.model.scopeFile, '');
+    for (const file of this.model.currentFiles) this.host.setFile(file, '');
     if (init.extraDeclarations) this.host.setFile(globalsFile, init.extraDeclarations);
     const registry = ts.createDocumentRegistry();
     this.ls = ts.createLanguageService(this.host, registry);
@@ -101,12 +102,12 @@ export class Engine {
 
   check(code: string): TsDiagnostic[] {
     const cell = this.sync(code, 'mentioned');
-    return cellDiagnostics(this.ls, this.model.currentFile, cell, this.model.scriptKind);
+    return cellDiagnostics(this.ls, cell);
   }
 
   complete(code: string, pos: number): CompletionResult {
     const cell = this.sync(code);
-    return completeAt(this.ls, this.model.currentFile, cell, clamp(pos, cell.blanked.length));
+    return completeAt(this.ls, cell, clamp(pos, cell.blanked.length));
   }
 
   inspect(code: string, pos: number, detailLevel: number): InspectResult {
@@ -139,7 +140,8 @@ export class Engine {
   private sync(code: string, scope: ImportScope = 'all'): RenderedCell {
     this.takeQueued();
     const cell = this.model.renderCurrent(code, scope);
-    this.host.setFile(this.model.currentFile, cell.text);
+    // The other current file is emptied, so a JSX cell's stale text is not kept in the program.
+    for (const file of this.model.currentFiles) this.host.setFile(file, file === cell.fileName ? cell.text : '');
     this.ls.getProgram();
     this.host.resolutionsSettled();
     return cell;

@@ -1,6 +1,6 @@
 // The LanguageServiceHost over the notebook: virtual cell files from the NotebookModel, the kernel
 // globals' declarations (display, comms), the fallback @types/node, and everything else read from
-// disk. The root files are fixed (declaration files and the current cell): history cells enter the
+// disk. The root files are fixed (declaration files and the two current-cell files, plain and JSX): history cells enter the
 // program only through imports, so added and dropped cells never change the root list (node_modules typings and libs are read once; local sources are re-read when their mtime
 // changes). Module specifiers naming cell files, and `tskernel/display`, resolve directly; the rest go through
 // TypeScript's resolver with a shared cache.
@@ -11,6 +11,13 @@ import * as ts from 'typescript';
 import { resolveCompatModule } from './compatModules';
 import { resolveKernelModule } from './kernelModules';
 import type { NotebookModel } from './notebookModel';
+
+const EXTENSIONS: ReadonlyMap<string, ts.Extension> = new Map([
+  ['.ts', ts.Extension.Ts],
+  ['.tsx', ts.Extension.Tsx],
+  ['.js', ts.Extension.Js],
+  ['.jsx', ts.Extension.Jsx],
+]);
 
 // Methods are arrow properties: TypeScript calls some host methods without `this`.
 export class NotebookHost implements ts.LanguageServiceHost {
@@ -60,7 +67,7 @@ export class NotebookHost implements ts.LanguageServiceHost {
   }
 
   getScriptFileNames = (): string[] => {
-    return [...this.extraRoots, this.model.currentFile];
+    return [...this.extraRoots, ...this.model.currentFiles];
   };
 
   getScriptVersion = (fileName: string): string => {
@@ -93,7 +100,8 @@ export class NotebookHost implements ts.LanguageServiceHost {
 
   getScriptKind = (fileName: string): ts.ScriptKind => {
     if (fileName.endsWith('.d.ts')) return ts.ScriptKind.TS;
-    return this.model.isVirtual(fileName) ? this.model.scriptKind : ts.ScriptKind.Unknown;
+    // By extension: JSX cells live in `.tsx`/`.jsx` files, the others in `.ts`/`.js` ones.
+    return this.model.isVirtual(fileName) ? this.model.kindOf(fileName) : ts.ScriptKind.Unknown;
   };
 
   getCurrentDirectory = (): string => {
@@ -161,7 +169,7 @@ export class NotebookHost implements ts.LanguageServiceHost {
     return literals.map((lit) => {
       const virtualFile = this.model.resolveVirtual(lit.text);
       if (virtualFile) {
-        const extension = path.extname(virtualFile) === '.js' ? ts.Extension.Js : ts.Extension.Ts;
+        const extension = EXTENSIONS.get(path.extname(virtualFile)) ?? ts.Extension.Ts;
         return { resolvedModule: { resolvedFileName: virtualFile, extension, isExternalLibraryImport: false } };
       }
       const own = resolveKernelModule(lit.text) ?? resolveCompatModule(lit, containingFile, containingSourceFile, options, this, this.resolutionCache);

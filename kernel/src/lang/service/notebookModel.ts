@@ -13,6 +13,10 @@
 // Cell positions move by the prefix length only; re-declaring a name in a later cell makes that
 // cell its definer (no "Cannot redeclare block-scoped variable"); `import` and top-level `await`
 // work as in any module; an unclosed brace at the end of a cell cannot swallow the generated code.
+// A cell that parses only as TSX (JSX, as the runner compiles it) gets a `.tsx` file (`.jsx` for
+// JavaScript): a history cell at creation, the current cell by using `__tskernel_current.tsx`
+// instead; both current files are root files, the unused one empty, so switching kinds keeps the
+// root list.
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -21,6 +25,7 @@ import { CellFile, CellGraph } from './cellGraph';
 import { declaredNames, DeclaredNames } from './declaredNames';
 import { hasGlobalEffects } from './globalEffects';
 import { mentionedWords } from './mentioned';
+import { parseCell } from './parse';
 
 export interface Definer {
   /** Module specifier of the defining cell, relative to the notebook directory. */
@@ -33,6 +38,9 @@ export interface Definer {
 }
 
 export interface RenderedCell {
+  /** The virtual file the compiler sees the cell in (by its kind: `.ts`/`.tsx`, `.js`/`.jsx`). */
+  fileName: string;
+  kind: ts.ScriptKind;
   /** The cell's own text with magics blanked (same length as the raw cell). */
   blanked: string;
   /** Text given to the compiler: generated prefix + `blanked`. */
@@ -58,8 +66,18 @@ export const ALIAS_PREFIX = '__tsk_';
 
 const SCOPE_SPECIFIER = `./${PREFIX}scope`;
 
+const KINDS: ReadonlyMap<string, ts.ScriptKind> = new Map([
+  ['.ts', ts.ScriptKind.TS],
+  ['.tsx', ts.ScriptKind.TSX],
+  ['.js', ts.ScriptKind.JS],
+  ['.jsx', ts.ScriptKind.JSX],
+]);
+
 export class NotebookModel {
+  /** The current cell's file when it is not JSX. */
   readonly currentFile: string;
+  /** The current cell's file when it is JSX. */
+  readonly currentJsxFile: string;
   /** Aggregator re-exporting every earlier cell's names from their latest definers. */
   readonly scopeFile: string;
   private readonly definers = new Map<string, Definer>();
@@ -72,6 +90,7 @@ export class NotebookModel {
     private readonly ext: '.ts' | '.js',
   ) {
     this.currentFile = path.join(dir, `${PREFIX}current${ext}`);
+    this.currentJsxFile = path.join(dir, `${PREFIX}current${ext}x`);
     this.scopeFile = path.join(dir, `${PREFIX}scope${ext}`);
   }
 
@@ -89,8 +108,19 @@ export class NotebookModel {
     return text;
   }
 
+  /** The language's plain (non-JSX) kind. */
   get scriptKind(): ts.ScriptKind {
     return this.ext === '.ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  }
+
+  /** Both current-cell files: always root files, the one not in use empty. */
+  get currentFiles(): readonly string[] {
+    return [this.currentFile, this.currentJsxFile];
+  }
+
+  /** Script kind of a virtual file, by its extension. */
+  kindOf(fileName: string): ts.ScriptKind {
+    return KINDS.get(path.extname(fileName)) ?? this.scriptKind;
   }
 
   /** Live history cell files, oldest first. */
@@ -114,7 +144,7 @@ export class NotebookModel {
 
   /** `Cell [n]` for a history file, `this cell` for the current one. */
   labelOf(fileName: string): string | undefined {
-    return fileName === this.currentFile ? 'this cell' : this.graph.get(fileName)?.label;
+    return this.currentFiles.includes(fileName) ? 'this cell' : this.graph.get(fileName)?.label;
   }
 
   /** Adds an executed cell; its names now shadow earlier definitions; superseded cells may drop out. */
@@ -122,16 +152,17 @@ export class NotebookModel {
     const n = ++this.seq;
     this.lastCurrent = undefined;
     const blanked = blankMagics(code);
-    const sf = this.parse(blanked);
+    const { sf, kind } = parseCell(blanked, this.scriptKind);
     const names = declaredNames(sf);
     const pinned = hasGlobalEffects(sf);
     if (names.names.length === 0 && !pinned) return { added: undefined, dropped: [] };
     const specifier = `./${PREFIX}cell_${n}`;
-    const rendered = this.render(blanked, names, 'mentioned', true);
+    const fileName = path.join(this.dir, `${PREFIX}cell_${n}${this.ext}${kind === this.scriptKind ? '' : 'x'}`);
+    const rendered = this.render(blanked, names, 'mentioned', true, fileName, kind);
     const deps = new Set<CellFile>();
     for (const def of rendered.imported.values()) deps.add(def.cell);
     const cell: CellFile = {
-      fileName: path.join(this.dir, `${PREFIX}cell_${n}${this.ext}`),
+      fileName,
       specifier,
       label: `Cell [${executionCount}]`,
       text: rendered.text,
@@ -155,13 +186,11 @@ export class NotebookModel {
     const last = this.lastCurrent;
     if (last?.code === code && last.scope === scope) return last.rendered;
     const blanked = blankMagics(code);
-    const rendered = this.render(blanked, declaredNames(this.parse(blanked)), scope, false);
+    const { sf, kind } = parseCell(blanked, this.scriptKind);
+    const fileName = kind === this.scriptKind ? this.currentFile : this.currentJsxFile;
+    const rendered = this.render(blanked, declaredNames(sf), scope, false, fileName, kind);
     this.lastCurrent = { code, scope, rendered };
     return rendered;
-  }
-
-  private parse(blanked: string): ts.SourceFile {
-    return ts.createSourceFile(this.currentFile, blanked, ts.ScriptTarget.ES2022, false, this.scriptKind);
   }
 
   /**
@@ -186,7 +215,7 @@ export class NotebookModel {
     return out;
   }
 
-  private render(blanked: string, names: DeclaredNames, scope: ImportScope, exportOwn: boolean): RenderedCell {
+  private render(blanked: string, names: DeclaredNames, scope: ImportScope, exportOwn: boolean, fileName: string, kind: ts.ScriptKind): RenderedCell {
     const imported = new Map<string, Definer>();
     const bySource = new Map<string, string[]>();
     const redeclared: string[] = [];
@@ -209,6 +238,6 @@ export class NotebookModel {
     const exported = exportOwn ? names.names.filter((name) => !names.exported.has(name)) : [];
     if (exported.length) prefix += ` export { ${exported.join(', ')} };`;
     if (prefix) prefix += ' ';
-    return { blanked, text: prefix + blanked, offset: prefix.length, imported };
+    return { fileName, kind, blanked, text: prefix + blanked, offset: prefix.length, imported };
   }
 }

@@ -1,5 +1,6 @@
-// Small parser-level helpers shared by the features: syntax errors of a text on its own, the
-// innermost node at a position, and offset → line/column (column in code points).
+// Small parser-level helpers shared by the features: syntax errors of a text on its own, a cell's
+// script kind (JSX or not), the innermost node at a position, and offset → line/column (column in
+// code points).
 
 import * as ts from 'typescript';
 import { utf16ToCodePoint } from '../codePoints';
@@ -7,10 +8,32 @@ import { utf16ToCodePoint } from '../codePoints';
 /** A source file as the parser leaves it; `parseDiagnostics` is set by every createSourceFile. */
 type ParsedSourceFile = ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] };
 
+const CELL_NAMES: ReadonlyMap<ts.ScriptKind, string> = new Map([
+  [ts.ScriptKind.TS, 'cell.ts'],
+  [ts.ScriptKind.TSX, 'cell.tsx'],
+  [ts.ScriptKind.JS, 'cell.js'],
+  [ts.ScriptKind.JSX, 'cell.jsx'],
+]);
+
+function parseAs(text: string, kind: ts.ScriptKind): ParsedSourceFile {
+  return ts.createSourceFile(CELL_NAMES.get(kind) ?? 'cell.ts', text, ts.ScriptTarget.ES2022, false, kind);
+}
+
 /** Syntax errors of `text` parsed alone (no generated suffix, no program). */
 export function syntaxErrors(text: string, kind: ts.ScriptKind): readonly ts.DiagnosticWithLocation[] {
-  const sf: ParsedSourceFile = ts.createSourceFile(kind === ts.ScriptKind.JS ? 'cell.js' : 'cell.ts', text, ts.ScriptTarget.ES2022, false, kind);
-  return sf.parseDiagnostics ?? [];
+  return parseAs(text, kind).parseDiagnostics ?? [];
+}
+
+/**
+ * A cell parsed as the runner compiles it (transpile/cell.ts): as TypeScript, or as TSX when it
+ * fails as TypeScript and parses cleanly as TSX. Not TSX for every cell: in TSX `<T>(x: T) => x`
+ * and `<number>x` do not parse. JavaScript (`base` JS) already parses JSX, so it stays JS.
+ */
+export function parseCell(text: string, base: ts.ScriptKind): { sf: ts.SourceFile; kind: ts.ScriptKind } {
+  const sf = parseAs(text, base);
+  if (base !== ts.ScriptKind.TS || (sf.parseDiagnostics ?? []).length === 0) return { sf, kind: base };
+  const tsx = parseAs(text, ts.ScriptKind.TSX);
+  return (tsx.parseDiagnostics ?? []).length === 0 ? { sf: tsx, kind: ts.ScriptKind.TSX } : { sf, kind: base };
 }
 
 /** The innermost node whose span (without leading trivia) contains `pos` or ends at it. */

@@ -33,7 +33,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
       kind: qi.kind,
     };
   } else {
-    const help = ls.getSignatureHelpItems(model.currentFile, pos + cell.offset, undefined);
+    const help = ls.getSignatureHelpItems(cell.fileName, pos + cell.offset, undefined);
     const item = help?.items[help.selectedItemIndex];
     if (!help || !item) return NOT_FOUND;
     const params = item.parameters.map((p) => ts.displayPartsToString(p.displayParts)).join(ts.displayPartsToString(item.separatorDisplayParts));
@@ -50,7 +50,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
 }
 
 function locate(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number): Located | undefined {
-  const file = model.currentFile;
+  const file = cell.fileName;
   const off = cell.offset;
   const inCell = (q: ts.QuickInfo | undefined): q is ts.QuickInfo =>
     q !== undefined && q.textSpan.start >= off && q.textSpan.start + q.textSpan.length <= off + cell.blanked.length;

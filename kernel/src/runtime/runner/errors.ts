@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CellPositions, type Position1 } from '../../lang/transpile/cellMap';
 import { inspectPlain } from './format';
+import { ownDependencyDirs } from './ownDependencies';
 import type { ErrorInfo } from '../protocol';
 
 interface CellEntry {
@@ -35,17 +36,7 @@ let hiddenDirs: string[] | undefined;
 /** The kernel's own code and the runner's dependencies, as paths and as file:// URLs. */
 function internalDirs(): string[] {
   if (hiddenDirs) return hiddenDirs;
-  const dirs = [KERNEL_DIR];
-  for (const name of ['amaro', 'import-meta-resolve', 'typescript', '@jridgewell/trace-mapping']) {
-    try {
-      const entry = require.resolve(name);
-      const marker = `${path.sep}node_modules${path.sep}${name.replace('/', path.sep)}${path.sep}`;
-      const at = entry.lastIndexOf(marker);
-      if (at >= 0) dirs.push(entry.slice(0, at + marker.length));
-    } catch {
-      /* not installed: nothing to hide */
-    }
-  }
+  const dirs = [KERNEL_DIR, ...ownDependencyDirs()];
   hiddenDirs = [...dirs, ...dirs.map((d) => pathToFileURL(d).href)];
   return hiddenDirs;
 }

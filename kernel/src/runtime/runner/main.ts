@@ -2,8 +2,8 @@
 // stream messages of the current cell, installs cell globals, starts the debugger agent worker,
 // and serves the kernel's orders (execute, completions, previews, comms).
 
-import * as path from 'node:path';
 import { endRunnerProcessGroup, startRunnerAgent } from '../../agent/runnerAgent';
+import { ownDependencyDirs } from './ownDependencies';
 import { RUNNER_CDP_FD, RUNNER_CONTROL_FD, type ToRunner } from '../protocol';
 import { RunnerChannel } from './channel';
 import { captureOutput } from './consoleCapture';
@@ -38,21 +38,6 @@ process.on('exit', () => channel.flushSync());
 installGlobals(process.cwd());
 // The runner's own dependencies are not user code: hide them from stacks, pauses and sources.
 startRunnerAgent(RUNNER_CDP_FD, { hiddenPaths: ownDependencyDirs(), endGroupWithLink: true });
-
-function ownDependencyDirs(): string[] {
-  const dirs: string[] = [];
-  for (const name of ['amaro', 'import-meta-resolve']) {
-    try {
-      // Packages may not export package.json; their entry file's package folder is enough.
-      const entry = require.resolve(name);
-      const at = entry.lastIndexOf(`${path.sep}node_modules${path.sep}${name}${path.sep}`);
-      if (at >= 0) dirs.push(entry.slice(0, at + `${path.sep}node_modules${path.sep}${name}${path.sep}`.length));
-    } catch {
-      /* not resolvable from here: nothing to hide */
-    }
-  }
-  return dirs;
-}
 
 async function serve(order: ToRunner): Promise<void> {
   switch (order.type) {
