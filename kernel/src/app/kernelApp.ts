@@ -69,7 +69,10 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
     runtime.interrupt(() => core.debugger?.runnerBusyUntil() ?? 0);
   };
 
-  registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown() });
+  // The language service (a compiler in a worker thread) starts right after the frontend's first
+  // kernel_info has been answered: warm before the first cell, never on the start-up path.
+  const afterFirstKernelInfo = (): void => lang?.warmUp();
+  registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown(), afterFirstKernelInfo });
   await server.start((channel, msg) => core.receive(channel, msg));
   runtime.start();
   core.messenger.status(undefined, 'starting');
@@ -95,9 +98,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
       log.warn('stripper warm-up failed', e as Error);
     }
   }, STRIPPER_WARM_UP_DELAY_MS).unref();
-  // Created now, started on first use (execution, completion, hover). Starting it right after the
-  // first kernel_info stalled the shell queue now and then (test/integration/debugger-jupyter/
-  // state.test.ts, about one run in two): off until that is understood.
+  // Created now, started after the first kernel_info reply (or on first use, if that comes first).
   lang = createLanguageFeatures(opts.language, cwd, runtime);
   registerAttachMagics(magics, () => core.debugger);
   core.debugger = attachDebugger({ language: opts.language, cells, core, runtime, onRunner: (l) => runnerListeners.push(l) });

@@ -22,6 +22,8 @@ export interface HandlerDeps {
   lang?: LanguageFeatures;
   interrupt(): Promise<void>;
   shutdown(restart: boolean): Promise<void>;
+  /** Called once the first kernel_info_reply has been handed to the socket (start background work). */
+  afterFirstKernelInfo?: () => void;
 }
 
 type Content<T> = Partial<T> & Record<string, unknown>;
@@ -51,7 +53,16 @@ function tokenBefore(code: string, pos: number): { start: number; text: string }
 export function registerHandlers(d: HandlerDeps): void {
   const { core } = d;
 
-  const info = async (): Promise<object> => kernelInfo(d.language, !!core.debugger);
+  let infoAnswered = false;
+  const info = async (): Promise<object> => {
+    if (!infoAnswered && d.afterFirstKernelInfo) {
+      infoAnswered = true;
+      // setImmediate: after the core has sent this reply (it does so when the promise resolves).
+      const after = d.afterFirstKernelInfo;
+      setImmediate(after);
+    }
+    return kernelInfo(d.language, !!core.debugger);
+  };
   core.on('kernel_info_request', info);
 
   core.on(
