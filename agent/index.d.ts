@@ -6,6 +6,12 @@ export interface AttachOptions {
   forwardOutput?: boolean;
   /** Extra path prefixes of host code to hide from stacks. */
   hiddenPaths?: string[];
+  /**
+   * Release the process (resume, drop breakpoints, detach) when the notebook's kernel has said
+   * nothing for this long: a frozen kernel or a cut network. Default TSKERNEL_AGENT_KEEPALIVE_MS,
+   * else 15 s; 0 disables.
+   */
+  keepaliveTimeoutMs?: number;
 }
 
 export interface AgentHandle {

@@ -12,7 +12,14 @@ import zmq from 'zeromq';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
 
-const freePort = () => new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const freePort = () =>
+  new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
 
 export class BenchClient {
   constructor() {
@@ -33,14 +40,21 @@ export class BenchClient {
     const cf = path.join(dir, 'k.json');
     fs.writeFileSync(cf, JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256' }));
     this.t0 = performance.now();
-    this.proc = spawn(process.execPath, [MAIN, 'kernel', '-f', cf, '--language', language], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TSKERNEL_HISTORY_FILE: 'off' } });
+    // MALLOC_ARENA_MAX as the installed kernelspec sets it (cli/install.ts), unless the caller set it.
+    this.proc = spawn(process.execPath, [MAIN, 'kernel', '-f', cf, '--language', language], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
+    });
     this.proc.stderr.on('data', () => {});
     const ep = (p) => `tcp://127.0.0.1:${ports[p]}`;
     this.shell.connect(ep('shell_port'));
     this.control.connect(ep('control_port'));
     this.iopub.connect(ep('iopub_port'));
     this.iopub.subscribe();
-    this.loop(this.shell); this.loop(this.control); this.loop(this.iopub, true);
+    this.loop(this.shell);
+    this.loop(this.control);
+    this.loop(this.iopub, true);
     // First kernel_info reply: the time a frontend waits after launch.
     for (;;) {
       const r = await Promise.race([this.request('shell', 'kernel_info_request', {}).reply, new Promise((r) => setTimeout(r, 10))]);
@@ -48,25 +62,40 @@ export class BenchClient {
     }
     this.startupMs = performance.now() - this.t0;
     // Make sure IOPub is connected before measuring anything that waits for idle.
-    for (;;) { const { idle } = this.request('shell', 'kernel_info_request', {}); if (await Promise.race([idle.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) break; }
+    for (;;) {
+      const { idle } = this.request('shell', 'kernel_info_request', {});
+      if (await Promise.race([idle.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))])) break;
+    }
   }
   async loop(sock, isIopub = false) {
     try {
       for await (const frames of sock) {
         const at = frames.findIndex((f) => f.toString() === '<IDS|MSG>');
-        const header = JSON.parse(frames[at + 2]); const parent = JSON.parse(frames[at + 3]); const content = JSON.parse(frames[at + 5]);
+        const header = JSON.parse(frames[at + 2]);
+        const parent = JSON.parse(frames[at + 3]);
+        const content = JSON.parse(frames[at + 5]);
         if (isIopub) {
-          if (header.msg_type === 'debug_event' && this.eventWaiters) { const i = this.eventWaiters.findIndex((w) => w.event === content.event && (!w.pred || w.pred(content))); if (i >= 0) this.eventWaiters.splice(i, 1)[0].resolve(content); }
+          if (header.msg_type === 'debug_event' && this.eventWaiters) {
+            const i = this.eventWaiters.findIndex((w) => w.event === content.event && (!w.pred || w.pred(content)));
+            if (i >= 0) this.eventWaiters.splice(i, 1)[0].resolve(content);
+          }
           if (header.msg_type === 'stream') this.streamText.set(parent.msg_id, (this.streamText.get(parent.msg_id) ?? '') + content.text);
-          if (header.msg_type === 'status' && content.execution_state === 'idle') { this.idles.get(parent.msg_id)?.(); this.idles.delete(parent.msg_id); }
-        } else { this.waiters.get(parent.msg_id)?.({ header, content }); this.waiters.delete(parent.msg_id); }
+          if (header.msg_type === 'status' && content.execution_state === 'idle') {
+            this.idles.get(parent.msg_id)?.();
+            this.idles.delete(parent.msg_id);
+          }
+        } else {
+          this.waiters.get(parent.msg_id)?.({ header, content });
+          this.waiters.delete(parent.msg_id);
+        }
       }
     } catch {}
   }
   request(channel, type, content) {
     const header = { msg_id: randomUUID(), session: this.id, username: 'bench', date: new Date().toISOString(), msg_type: type, version: '5.5' };
     const parts = [header, {}, {}, content].map((x) => Buffer.from(JSON.stringify(x)));
-    const h = createHmac('sha256', this.key); for (const p of parts) h.update(p);
+    const h = createHmac('sha256', this.key);
+    for (const p of parts) h.update(p);
     const reply = new Promise((r) => this.waiters.set(header.msg_id, r));
     const idle = new Promise((r) => this.idles.set(header.msg_id, r));
     const sock = channel === 'shell' ? this.shell : this.control;
@@ -77,17 +106,21 @@ export class BenchClient {
   async debugRequest(command, args) {
     this.dapSeq = (this.dapSeq ?? 0) + 1;
     const r = this.request('control', 'debug_request', { type: 'request', seq: this.dapSeq, command, ...(args !== undefined ? { arguments: args } : {}) });
-    const reply = await r.reply; await r.idle;
+    const reply = await r.reply;
+    await r.idle;
     if (!reply.content.success) throw new Error(`${command}: ${reply.content.message}`);
     return reply.content.body;
   }
   /** Resolves with the next debug_event named `event` (and matching `pred`, if given). */
   nextEvent(event, pred) {
-    return new Promise((resolve) => { (this.eventWaiters ??= []).push({ event, pred, resolve }); });
+    return new Promise((resolve) => {
+      (this.eventWaiters ??= []).push({ event, pred, resolve });
+    });
   }
   async execute(code) {
     const r = this.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    const reply = await r.reply; await r.idle;
+    const reply = await r.reply;
+    await r.idle;
     return { reply, stdout: this.streamText.get(r.msgId) ?? '', msgId: r.msgId };
   }
   async executeReply(code) {
@@ -97,7 +130,11 @@ export class BenchClient {
     return reply;
   }
   childPids() {
-    try { return fs.readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number); } catch { return []; }
+    try {
+      return fs.readFileSync(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
   }
   rssMb() {
     const pids = [this.proc.pid, ...this.childPids()];
@@ -109,10 +146,19 @@ export class BenchClient {
     this.request('control', 'shutdown_request', { restart: false });
     await exited;
     const ms = performance.now() - t;
-    for (const s of [this.shell, this.control, this.iopub]) { s.linger = 0; s.close(); }
+    for (const s of [this.shell, this.control, this.iopub]) {
+      s.linger = 0;
+      s.close();
+    }
     return ms;
   }
 }
 
-export const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-export const p90 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length * 0.9)]; };
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+export const p90 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length * 0.9)];
+};

@@ -7,9 +7,7 @@
 //   node bench/loadgen.mjs --host 127.0.0.1 --port 8080 [--conns 16] [--warmup 1000] [--duration 3000] [--path /]
 import * as http from 'node:http';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const host = args.host ?? '127.0.0.1';
 const port = Number(args.port);
 const conns = Number(args.conns ?? 16);

@@ -20,7 +20,10 @@ const PYTHON = '/usr/bin/python3';
 const PEER_PACKAGES = ['deno@2', 'tslab@1'];
 
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
 const rounds = Number(opt('--rounds', 60));
 const skip = new Set(String(opt('--skip', '')).split(',').filter(Boolean));
 const log = (...a) => console.error('[peers]', ...a);
@@ -61,12 +64,15 @@ function writeSpecs(bins) {
   if (!fs.existsSync(main)) throw new Error('kernel/dist is missing: npm run build first');
   writeSpec('tskernel', {
     argv: [process.execPath, main, 'kernel', '-f', '{connection_file}', '--language', 'typescript'],
-    display_name: 'tskernel (TypeScript)', language: 'typescript', interrupt_mode: 'signal',
+    display_name: 'tskernel (TypeScript)',
+    language: 'typescript',
+    interrupt_mode: 'signal',
     env: { TSKERNEL_HISTORY_FILE: 'off' },
   });
   writeSpec('deno', {
     argv: [bins.deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],
-    display_name: 'Deno', language: 'typescript',
+    display_name: 'Deno',
+    language: 'typescript',
     env: { DENO_DIR: path.join(CACHE, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
   writeSpec('tslab', { argv: [bins.tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'tslab', language: 'typescript' });
@@ -88,7 +94,10 @@ const ROWS = [
 
 function cell(r, key, get) {
   if (!r) return { text: '—' };
-  if (get) { const v = get(r); return v === undefined ? { text: r.errors?.[key] ? 'fails' : '—' } : { text: String(v), v }; }
+  if (get) {
+    const v = get(r);
+    return v === undefined ? { text: r.errors?.[key] ? 'fails' : '—' } : { text: String(v), v };
+  }
   const s = r[key];
   if (!s) return { text: r.errors?.[key] ? 'fails' : '—' };
   return { text: `${s.median.toFixed(2)} (${s.p95.toFixed(1)})`, v: s.median };
@@ -99,7 +108,10 @@ function printTable(result, kernels) {
   const lines = ROWS.map(([key, label, get]) => {
     const cells = kernels.map((k) => cell(result[k], key, get));
     const ts = cells[kernels.indexOf('tskernel')]?.v;
-    const ratio = (peer) => { const v = cells[kernels.indexOf(peer)]?.v; return ts !== undefined && v ? (ts / v).toFixed(2) : '—'; };
+    const ratio = (peer) => {
+      const v = cells[kernels.indexOf(peer)]?.v;
+      return ts !== undefined && v ? (ts / v).toFixed(2) : '—';
+    };
     return [label, ...cells.map((c) => c.text), ratio('deno'), ratio('tslab')];
   });
   const widths = header.map((_, i) => Math.max(...[header, ...lines].map((l) => String(l[i]).length)));
@@ -111,7 +123,9 @@ function printTable(result, kernels) {
   for (const k of kernels) {
     const r = result[k];
     if (!r) continue;
-    const q = r.complete_n ? ` complete found the expected name ${r.complete_hits}/${r.complete_n}, inspect found ${r.inspect_found}/${r.inspect_n}, is_complete right ${r.is_complete_right}/${r.is_complete_n}` : '';
+    const q = r.complete_n
+      ? ` complete found the expected name ${r.complete_hits}/${r.complete_n}, inspect found ${r.inspect_found}/${r.inspect_n}, is_complete right ${r.is_complete_right}/${r.is_complete_n}`
+      : '';
     console.log(`  ${k}:${q}${r.errors ? `; failed: ${JSON.stringify(r.errors)}` : ''}`);
   }
 }
@@ -121,9 +135,14 @@ writeSpecs(bins);
 const kernels = ['tskernel', 'deno', 'tslab', 'ipykernel'].filter((k) => !skip.has(k));
 log(`driving ${kernels.join(', ')} (${rounds} rounds)`);
 const r = spawnSync(PYTHON, [path.join(here, 'peers_driver.py'), '--jupyter-path', JUPYTER, '--rounds', String(rounds), ...kernels], {
-  stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20, encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+  maxBuffer: 64 * 2 ** 20,
+  encoding: 'utf8',
 });
-if (r.status !== 0) { console.error(r.stdout); throw new Error(`peers_driver.py failed (${r.status ?? r.signal})`); }
+if (r.status !== 0) {
+  console.error(r.stdout);
+  throw new Error(`peers_driver.py failed (${r.status ?? r.signal})`);
+}
 const result = JSON.parse(r.stdout.trim().split('\n').pop());
 printTable(result, kernels);
 const out = path.join(here, 'results', 'peers.json');

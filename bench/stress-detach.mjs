@@ -32,7 +32,18 @@ const AGENT_JS = process.env.STRESS_AGENT_JS ? path.resolve(process.env.STRESS_A
 const CUSTOM_AGENT = Boolean(process.env.STRESS_AGENT_JS);
 const NEXT_WITHIN_MS = 1000;
 const CRASH_WINDOW_MS = 400;
-const JLAB_INIT = { clientID: 'jupyterlab', clientName: 'JupyterLab', adapterID: 'typescript', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsVariablePaging: true, supportsRunInTerminalRequest: true, locale: 'en' };
+const JLAB_INIT = {
+  clientID: 'jupyterlab',
+  clientName: 'JupyterLab',
+  adapterID: 'typescript',
+  pathFormat: 'path',
+  linesStartAt1: true,
+  columnsStartAt1: true,
+  supportsVariableType: true,
+  supportsVariablePaging: true,
+  supportsRunInTerminalRequest: true,
+  locale: 'en',
+};
 const now = () => performance.now();
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-bench-stress-')));
@@ -110,7 +121,8 @@ async function startServer(nodeArgs = [], env = {}) {
   const port = Number((await waitText(() => out, child.stdout, /HTTP_PORT (\d+)/, 15000, 'server stdout'))[1]);
   const s = { child, port, stderr: () => err, dead: () => child.exitCode !== null || child.signalCode !== null };
   s.how = () => (child.signalCode ? `killed by ${child.signalCode}` : `exited with code ${child.exitCode}`);
-  if (nodeArgs.some((a) => a.startsWith('--inspect'))) s.inspectPort = Number((await waitText(() => err, child.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 15000, 'server stderr'))[1]);
+  if (nodeArgs.some((a) => a.startsWith('--inspect')))
+    s.inspectPort = Number((await waitText(() => err, child.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 15000, 'server stderr'))[1]);
   return s;
 }
 
@@ -190,7 +202,7 @@ async function pausedCycle(c, server, threadId, cycle, release) {
     nextError = e.message;
   }
   const died = await endedWithin(server, CRASH_WINDOW_MS);
-  return { pausedMs, nextMs, died, error: died ? `server ${died}` : nextError ?? (nextMs > NEXT_WITHIN_MS ? `new request took ${nextMs.toFixed(0)} ms` : undefined) };
+  return { pausedMs, nextMs, died, error: died ? `server ${died}` : (nextError ?? (nextMs > NEXT_WITHIN_MS ? `new request took ${nextMs.toFixed(0)} ms` : undefined)) };
 }
 
 /** Runs CYCLES cycles of one kind; a cycle that throws is recorded as failed and the next one goes on. */
@@ -338,6 +350,10 @@ fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
 // A run with another agent build (a comparison) does not overwrite the real results.
 fs.writeFileSync(
   path.join(ROOT, 'bench', 'results', CUSTOM_AGENT ? 'stress-detach-other-agent.json' : 'stress-detach.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cycles: CYCLES, agent: CUSTOM_AGENT ? AGENT_JS : 'kernel/dist/agent', rows, cycles_detail: byKind }, null, 2) + '\n',
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cycles: CYCLES, agent: CUSTOM_AGENT ? AGENT_JS : 'kernel/dist/agent', rows, cycles_detail: byKind },
+    null,
+    2,
+  ) + '\n',
 );
 process.exit(rows.every((r) => r.ok) ? 0 : 1);

@@ -40,7 +40,10 @@ if (!stale) {
   process.exit(0);
 }
 const builder = require.resolve('@jupyterlab/builder/lib/build-labextension.js');
-const r = spawnSync(process.execPath, [builder, ...(args.includes('--development') ? ['--development'] : []), '--core-path', path.join(HERE, '..', 'lab', 'app'), HERE], { encoding: 'utf8', cwd: HERE });
+const r = spawnSync(process.execPath, [builder, ...(args.includes('--development') ? ['--development'] : []), '--core-path', path.join(HERE, '..', 'lab', 'app'), HERE], {
+  encoding: 'utf8',
+  cwd: HERE,
+});
 if (r.status !== 0 || !/compiled successfully/.test(r.stdout)) {
   process.stderr.write(r.stdout.slice(-6000) + r.stderr.slice(-4000));
   console.error('labextension: build-labextension failed');

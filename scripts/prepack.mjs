@@ -12,7 +12,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [which, flag] = process.argv.slice(2);
 const PACKAGES = {
   kernel: {
-    copies: [['LICENSE', 'LICENSE'], ['README.md', 'README.md'], ['labextension/prebuilt', 'labextension']],
+    copies: [
+      ['LICENSE', 'LICENSE'],
+      ['README.md', 'README.md'],
+      ['labextension/prebuilt', 'labextension'],
+    ],
     needs: ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts'],
     single: 'agent-file/tskernel-agent.cjs',
   },

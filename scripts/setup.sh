@@ -6,8 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-# python3-yaml (Binder check) and iproute2 (cross-host attach test in a network namespace) are for the tests.
-APT_PACKAGES=(python3-jupyter-client python3-jupyter-kernel-test python3-pytest python3-nbclient python3-nbformat python3-jupyter-server python3-jupyterlab-server jupyter-nbconvert python3-yaml iproute2)
+# python3-yaml (Binder check), iproute2 (cross-host attach test in a network namespace) and the last four
+# (test/gateway: Gateway Provisioners' imports, a throwaway sshd) are for the tests.
+APT_PACKAGES=(python3-jupyter-client python3-jupyter-kernel-test python3-pytest python3-nbclient python3-nbformat python3-jupyter-server python3-jupyterlab-server jupyter-nbconvert python3-yaml iproute2 python3-pycryptodome python3-paramiko python3-pexpect openssh-server)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

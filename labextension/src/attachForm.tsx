@@ -75,10 +75,21 @@ function ListenDetails(props: IListProps & { info: IListenInfo }): JSX.Element {
           command.current = el;
           readonlyTrue(el);
         }}
-        className="jp-mod-styled tsk-NodeProcesses-command" readOnly rows={3} aria-label={trans.__('Command to start the process with the agent')} data-testid="tsk-listen-command" value={info.command} />
+        className="jp-mod-styled tsk-NodeProcesses-command"
+        readOnly
+        rows={3}
+        aria-label={trans.__('Command to start the process with the agent')}
+        data-testid="tsk-listen-command"
+        value={info.command}
+      />
       <div className="tsk-NodeProcesses-row">
         <CopyButton label={trans.__('Copy')} testid="tsk-copy" title={trans.__('Copy the command')} trans={trans} text={info.command} field={command} />
-        <Button label={trans.__('Stop listening')} testid="tsk-listen-stop" title={trans.__('Close the listener and revoke its tokens')} onClick={() => void commands.execute(CommandIDs.stopListening)} />
+        <Button
+          label={trans.__('Stop listening')}
+          testid="tsk-listen-stop"
+          title={trans.__('Close the listener and revoke its tokens')}
+          onClick={() => void commands.execute(CommandIDs.stopListening)}
+        />
       </div>
       <div className="tsk-NodeProcesses-row">
         <input
@@ -86,7 +97,13 @@ function ListenDetails(props: IListProps & { info: IListenInfo }): JSX.Element {
             token.current = el;
             readonlyTrue(el);
           }}
-          className="jp-mod-styled tsk-NodeProcesses-token" readOnly type="text" aria-label={trans.__('Attach token')} data-testid="tsk-listen-token" value={info.token} />
+          className="jp-mod-styled tsk-NodeProcesses-token"
+          readOnly
+          type="text"
+          aria-label={trans.__('Attach token')}
+          data-testid="tsk-listen-token"
+          value={info.token}
+        />
         <CopyButton label={trans.__('Copy token')} testid="tsk-copy-token" title={trans.__('Copy the token only')} trans={trans} text={info.token} field={token} />
       </div>
     </>

@@ -10,20 +10,35 @@ import type { IListProps } from './threadList';
 function Attach(props: IListProps & { args: { kind: string; [k: string]: string | number }; title: string; disabled: boolean }): JSX.Element {
   return (
     <span className="tsk-NodeProcesses-actions">
-      <Button label={props.trans.__('Attach')} testid="tsk-attach-discovered" title={props.title} disabled={props.disabled} onClick={() => void props.commands.execute(CommandIDs.attachDiscovered, props.args)} />
+      <Button
+        label={props.trans.__('Attach')}
+        testid="tsk-attach-discovered"
+        title={props.title}
+        disabled={props.disabled}
+        onClick={() => void props.commands.execute(CommandIDs.attachDiscovered, props.args)}
+      />
     </span>
   );
 }
 
 function InspectorItem(props: IListProps & { inspector: InspectorInfo }): JSX.Element {
   const { inspector: i, model, trans } = props;
-  const title = i.targets.map((t) => t.title || t.url).filter(Boolean).join(', ') || trans.__('Node inspector');
+  const title =
+    i.targets
+      .map((t) => t.title || t.url)
+      .filter(Boolean)
+      .join(', ') || trans.__('Node inspector');
   return (
     <li className="tsk-NodeProcesses-item tsk-NodeProcesses-inspector" data-testid="tsk-inspector" data-port={i.port} data-host={i.host}>
       <span className="tsk-NodeProcesses-kind">{trans.__('inspector')}</span>
       <span className="tsk-NodeProcesses-name">{`${i.host}:${i.port}`}</span>
       <span className="tsk-NodeProcesses-meta">{title}</span>
-      <Attach {...props} args={{ kind: 'inspector', port: i.port, host: i.host }} title={trans.__('Attach to the inspector on %1:%2', i.host, i.port)} disabled={!model.canAttach || model.isInspectorAttached(i)} />
+      <Attach
+        {...props}
+        args={{ kind: 'inspector', port: i.port, host: i.host }}
+        title={trans.__('Attach to the inspector on %1:%2', i.host, i.port)}
+        disabled={!model.canAttach || model.isInspectorAttached(i)}
+      />
     </li>
   );
 }
@@ -69,11 +84,7 @@ export function DiscoveredList(props: IListProps): JSX.Element {
       {model.processes.map((p) => (
         <ProcessItem key={`p:${p.pid}`} {...props} process={p} />
       ))}
-      {empty && (
-        <li className="tsk-NodeProcesses-empty">
-          {ports ? trans.__('Nothing found (inspector ports %1).', ports.join(', ') || trans.__('none')) : trans.__('Nothing found.')}
-        </li>
-      )}
+      {empty && <li className="tsk-NodeProcesses-empty">{ports ? trans.__('Nothing found (inspector ports %1).', ports.join(', ') || trans.__('none')) : trans.__('Nothing found.')}</li>}
     </ul>
   );
 }

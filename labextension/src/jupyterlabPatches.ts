@@ -32,7 +32,9 @@ export interface IPatches {
 export function createPatches(appVersion: string): IPatches {
   const active = WRITTEN_FOR.test(appVersion);
   if (!active) {
-    console.warn(`@tskernel/labextension: its JupyterLab patches were written for JupyterLab 4.5 and are off on ${appVersion}: the debugger may show a different paused thread than the one picked in Node processes.`);
+    console.warn(
+      `@tskernel/labextension: its JupyterLab patches were written for JupyterLab 4.5 and are off on ${appVersion}: the debugger may show a different paused thread than the one picked in Node processes.`,
+    );
   }
   return {
     active,

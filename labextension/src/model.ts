@@ -45,21 +45,45 @@ export class NodeProcessesModel {
   // --- signals and state -------------------------------------------------------------------------
 
   /** Anything the views show changed. */
-  get stateChanged(): ISignal<this, void> { return this._stateChanged; }
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
   /** Whether the section should be shown (tskernel, or the setting says so) changed. */
-  get visibilityChanged(): ISignal<this, boolean> { return this._visibilityChanged; }
+  get visibilityChanged(): ISignal<this, boolean> {
+    return this._visibilityChanged;
+  }
   /** A refresh finished (whether or not it changed anything). */
-  get refreshed(): ISignal<this, void> { return this._refreshed; }
+  get refreshed(): ISignal<this, void> {
+    return this._refreshed;
+  }
 
-  get isDisposed(): boolean { return this._disposed; }
-  get settings(): Readonly<ISettings> { return this._settings; }
-  get hasKernel(): boolean { return this.currentKernel() !== null; }
-  get isTskernel(): boolean | undefined { return this._isTskernel; }
-  get debuggerStarted(): boolean { return this.service.isStarted; }
-  get busy(): boolean { return this._busy > 0; }
-  get canAttach(): boolean { return this.hasKernel && this._isTskernel === true && this.debuggerStarted && !this.busy; }
-  get canListen(): boolean { return this.hasKernel && this._isTskernel === true && !this.busy; }
-  get error(): string { return this._error; }
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+  get settings(): Readonly<ISettings> {
+    return this._settings;
+  }
+  get hasKernel(): boolean {
+    return this.currentKernel() !== null;
+  }
+  get isTskernel(): boolean | undefined {
+    return this._isTskernel;
+  }
+  get debuggerStarted(): boolean {
+    return this.service.isStarted;
+  }
+  get busy(): boolean {
+    return this._busy > 0;
+  }
+  get canAttach(): boolean {
+    return this.hasKernel && this._isTskernel === true && this.debuggerStarted && !this.busy;
+  }
+  get canListen(): boolean {
+    return this.hasKernel && this._isTskernel === true && !this.busy;
+  }
+  get error(): string {
+    return this._error;
+  }
   /** The line above the lists: what is missing before attaching works, else the last attach warning. */
   get notice(): string {
     const t = this.trans;
@@ -68,7 +92,9 @@ export class NodeProcessesModel {
     if (!this.debuggerStarted) return t.__('Turn the debugger on (the bug button in the notebook toolbar) to attach to Node processes.');
     return this._warning;
   }
-  get threads(): IThreadRow[] { return this.table.ordered(); }
+  get threads(): IThreadRow[] {
+    return this.table.ordered();
+  }
   getThread(threadId: number): IThreadRow | undefined {
     return this.table.get(threadId);
   }
@@ -78,14 +104,26 @@ export class NodeProcessesModel {
     return this.service.model.stoppedThreads.values().next().value;
   }
   /** The thread the user (or the latest stop) chose; patches keep it first in stoppedThreads. */
-  get selected(): number | undefined { return this.table.selected; }
-  get inspectors(): readonly InspectorInfo[] { return this.discovered.inspectors; }
-  get agents(): readonly AgentInfo[] { return this.discovered.agents; }
+  get selected(): number | undefined {
+    return this.table.selected;
+  }
+  get inspectors(): readonly InspectorInfo[] {
+    return this.discovered.inspectors;
+  }
+  get agents(): readonly AgentInfo[] {
+    return this.discovered.agents;
+  }
   /** Discovered processes that are not attached already. */
-  get processes(): ProcessInfo[] { return this.discovered.processes.filter((p) => !this.table.hasLivePid(p.pid)); }
-  get listenInfo(): IListenInfo | null { return this._listen; }
+  get processes(): ProcessInfo[] {
+    return this.discovered.processes.filter((p) => !this.table.hasLivePid(p.pid));
+  }
+  get listenInfo(): IListenInfo | null {
+    return this._listen;
+  }
   /** The kernel's time for the latest attach, ms. */
-  get lastAttachMs(): number | undefined { return this._lastAttachMs; }
+  get lastAttachMs(): number | undefined {
+    return this._lastAttachMs;
+  }
 
   isInspectorAttached(i: Pick<InspectorInfo, 'host' | 'port'>): boolean {
     const hosts = isLoopback(i.host) ? ['127.0.0.1', 'localhost', i.host] : [i.host];

@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 const P = {
   section: '[data-testid="tsk-node-processes"]',
-  thread: id => `[data-testid="tsk-node-processes"] [data-testid="tsk-thread"][data-thread-id="${id}"]`,
+  thread: (id) => `[data-testid="tsk-node-processes"] [data-testid="tsk-thread"][data-thread-id="${id}"]`,
   portInput: '[data-testid="tsk-port-input"]',
   pidInput: '[data-testid="tsk-pid-input"]',
   attachPid: '[data-testid="tsk-attach-pid"]',
@@ -56,14 +56,18 @@ async function startServer() {
   const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.on('data', d => (out += d));
-  child.stderr.on('data', d => (err += d));
-  const ports = await until('the server to listen and its inspector to open', () => {
-    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
-    const h = /listening (\d+)/.exec(out);
-    const i = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-    return h && i ? { httpPort: Number(h[1]), inspectPort: Number(i[1]) } : null;
-  }, 15000);
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const ports = await until(
+    'the server to listen and its inspector to open',
+    () => {
+      if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+      const h = /listening (\d+)/.exec(out);
+      const i = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+      return h && i ? { httpPort: Number(h[1]), inspectPort: Number(i[1]) } : null;
+    },
+    15000,
+  );
   return { child, dir, file, extra: [], ...ports, log: () => ({ out, err }) };
 }
 
@@ -80,7 +84,7 @@ async function get(port, urlPath, timeoutMs = 20000) {
 
 async function extensionAndSettings(lab, metrics) {
   // The extension is activated in the page...
-  const active = await lab.page.evaluate(id => {
+  const active = await lab.page.evaluate((id) => {
     const app = window.jupyterapp;
     return !!app && (typeof app.isPluginActivated === 'function' ? app.isPluginActivated(id) : app.hasPlugin(id));
   }, PLUGIN);
@@ -104,7 +108,7 @@ async function extensionAndSettings(lab, metrics) {
 async function openSection(lab) {
   const page = lab.page;
   await page.locator(P.section).waitFor({ state: 'attached', timeout: 15000 });
-  const expanded = await page.evaluate(sel => {
+  const expanded = await page.evaluate((sel) => {
     const el = document.querySelector(sel);
     return !!el && !el.classList.contains('lm-mod-hidden') && el.getBoundingClientRect().height > 40;
   }, P.section);
@@ -121,7 +125,10 @@ async function threadState(lab, id) {
 }
 
 async function frames(lab) {
-  return lab.page.locator(SEL.frame).allInnerTexts().then(ts => ts.map(t => t.replace(/\s+/g, ' ').trim()));
+  return lab.page
+    .locator(SEL.frame)
+    .allInnerTexts()
+    .then((ts) => ts.map((t) => t.replace(/\s+/g, ' ').trim()));
 }
 
 /** The read-only source editor in the main area (the notebook tab is hidden behind it). */
@@ -141,7 +148,7 @@ async function attachScenario(lab, metrics) {
     // Before the debugger is on the section says so and attaching is off.
     await lab.openSidebar();
     await openSection(lab);
-    await until('attach disabled before the debugger is on', async () => (await lab.page.locator(P.attachPort).isDisabled()));
+    await until('attach disabled before the debugger is on', async () => await lab.page.locator(P.attachPort).isDisabled());
     const notice = await lab.page.locator('[data-testid="tsk-notice"]').innerText();
     assert.match(notice, /Turn the debugger on/, `notice before the debugger is on: ${notice}`);
 
@@ -151,22 +158,36 @@ async function attachScenario(lab, metrics) {
 
     // Discovery lists the server's inspector (one-click Attach there would do the same).
     const inspector = lab.page.locator(`[data-testid="tsk-inspector"][data-port="${server.inspectPort}"]`);
-    await until('the server\'s inspector among the discovered targets', async () => {
-      if (await inspector.count()) return true;
-      await lab.page.locator(P.refresh).click();
-      return false;
-    }, 15000, 1000);
+    await until(
+      "the server's inspector among the discovered targets",
+      async () => {
+        if (await inspector.count()) return true;
+        await lab.page.locator(P.refresh).click();
+        return false;
+      },
+      15000,
+      1000,
+    );
 
     // Attach by port from the panel.
     await lab.page.locator(P.portInput).fill(String(server.inspectPort));
     await until('attach enabled', async () => !(await lab.page.locator(P.attachPort).isDisabled()));
     const t0 = Date.now();
     await lab.page.locator(P.attachPort).click();
-    await until('thread 2 (the server) listed as running', async () => {
-      const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
-      if (err) throw new Error(`panel error: ${err}`);
-      return (await threadState(lab, 2)) === 'running';
-    }, 20000);
+    await until(
+      'thread 2 (the server) listed as running',
+      async () => {
+        const err = (
+          await lab.page
+            .locator(P.error)
+            .innerText()
+            .catch(() => '')
+        ).trim();
+        if (err) throw new Error(`panel error: ${err}`);
+        return (await threadState(lab, 2)) === 'running';
+      },
+      20000,
+    );
     metrics.attachFromPanelMs = Date.now() - t0;
     const name = await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-name"]').innerText();
     assert.match(name, /server\.js/, `attached target's name: ${name}`);
@@ -177,7 +198,7 @@ async function attachScenario(lab, metrics) {
     try {
       await worker.waitFor({ timeout: 10000 });
       assert.equal(await worker.locator('[data-testid="tsk-detach"]').count(), 0, 'no Detach on a worker thread');
-      const order = await lab.page.locator('[data-testid="tsk-thread"]').evaluateAll(els => els.map(e => e.dataset.kind));
+      const order = await lab.page.locator('[data-testid="tsk-thread"]').evaluateAll((els) => els.map((e) => e.dataset.kind));
       assert.deepEqual(order.slice(0, 3), ['notebook', 'attached', 'worker'], `rows: ${order}`);
       metrics.workerListed = 1;
     } catch (e) {
@@ -188,16 +209,28 @@ async function attachScenario(lab, metrics) {
 
     // Open server.js from Kernel Sources.
     const source = lab.page.locator('.jp-DebuggerKernelSource-source', { hasText: 'server.js' }).first();
-    await until('server.js in Kernel Sources', async () => {
-      if (await source.count()) return true;
-      // The panel refreshes the modules list after attaching; the toolbar button does it again.
-      await lab.page.locator('.jp-DebuggerKernelSources-header jp-button, .jp-DebuggerKernelSources-header button').last().click().catch(() => {});
-      return false;
-    }, 15000, 500);
+    await until(
+      'server.js in Kernel Sources',
+      async () => {
+        if (await source.count()) return true;
+        // The panel refreshes the modules list after attaching; the toolbar button does it again.
+        await lab.page
+          .locator('.jp-DebuggerKernelSources-header jp-button, .jp-DebuggerKernelSources-header button')
+          .last()
+          .click()
+          .catch(() => {});
+        return false;
+      },
+      15000,
+      500,
+    );
     const ksTitle = lab.page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Kernel Sources' }).first();
     if (!(await source.isVisible())) await ksTitle.click();
     await source.click();
-    const editor = lab.page.locator(SOURCE_EDITOR).filter({ has: lab.page.locator('.cm-content', { hasText: 'handleRequest' }) }).first();
+    const editor = lab.page
+      .locator(SOURCE_EDITOR)
+      .filter({ has: lab.page.locator('.cm-content', { hasText: 'handleRequest' }) })
+      .first();
     await editor.waitFor({ timeout: 15000 });
 
     // Breakpoint on `hits += 1` (gutter click in the read-only viewer).
@@ -209,28 +242,38 @@ async function attachScenario(lab, metrics) {
         await gutter.locator('.cm-breakpoint-icon').waitFor({ timeout: 2000 });
         break;
       } catch (e) {
-        if (attempt >= 2) throw new Error(`no breakpoint marker in server.js line ${HANDLER_LINE}`);
+        if (attempt >= 2) throw new Error(`no breakpoint marker in server.js line ${HANDLER_LINE}`, { cause: e });
       }
     }
     const bpReply = await until('setBreakpoints for server.js answered', () => {
-      const req = lab.dap.slice(mark).find(d => d.dir === '>' && d.name === 'setBreakpoints' && /server\.js$/.test(d.arguments?.source?.path || ''));
-      return req && lab.dap.find(d => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
+      const req = lab.dap.slice(mark).find((d) => d.dir === '>' && d.name === 'setBreakpoints' && /server\.js$/.test(d.arguments?.source?.path || ''));
+      return req && lab.dap.find((d) => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
     });
     assert.ok(bpReply.success, 'setBreakpoints succeeded');
-    assert.ok((bpReply.body?.breakpoints || []).some(b => b.verified && b.line === HANDLER_LINE), `breakpoint verified on line ${HANDLER_LINE}: ${JSON.stringify(bpReply.body)}`);
+    assert.ok(
+      (bpReply.body?.breakpoints || []).some((b) => b.verified && b.line === HANDLER_LINE),
+      `breakpoint verified on line ${HANDLER_LINE}: ${JSON.stringify(bpReply.body)}`,
+    );
     await lab.screenshot('breakpoint');
 
     // A real request stops in the handler: thread 2 paused in the panel, call stack shows it.
     const t1 = Date.now();
     const pending = get(server.httpPort, '/first');
     let settled = false;
-    pending.then(() => (settled = true), () => (settled = true));
+    pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await until('thread 2 paused in the panel', async () => (await threadState(lab, 2)) === 'paused', 15000, 25);
     metrics.requestToPausedMs = Date.now() - t1;
-    const stack = await until('the handler frame in the call stack', async () => {
-      const f = await frames(lab);
-      return f.length && /^handleRequest\b.*server\.js:5$/.test(f[0]) ? f : null;
-    }, 15000);
+    const stack = await until(
+      'the handler frame in the call stack',
+      async () => {
+        const f = await frames(lab);
+        return f.length && /^handleRequest\b.*server\.js:5$/.test(f[0]) ? f : null;
+      },
+      15000,
+    );
     assert.match(stack[0], /handleRequest/);
     await lab.page.locator(`${P.thread(2)}.tsk-mod-current`).waitFor({ timeout: 5000 });
     assert.equal(await threadState(lab, 1), 'running', 'the notebook keeps running');
@@ -250,11 +293,11 @@ async function attachScenario(lab, metrics) {
     for (let attempt = 0; ; attempt++) {
       await lab.page.locator(P.thread(2)).locator('[data-testid="tsk-select"]').click();
       try {
-        await until('the server\'s frame shown again after selecting it', shown, 5000);
+        await until("the server's frame shown again after selecting it", shown, 5000);
         break;
       } catch (e) {
         if (attempt >= 1) throw e;
-        const ds = await lab.page.locator(P.section).evaluate(el => JSON.stringify(el.dataset));
+        const ds = await lab.page.locator(P.section).evaluate((el) => JSON.stringify(el.dataset));
         (metrics.warnings = metrics.warnings || []).push(`selecting the server took a second click (panel ${ds}; frames ${(await frames(lab)).join(' | ')})`);
       }
     }
@@ -262,8 +305,8 @@ async function attachScenario(lab, metrics) {
     assert.equal(await lab.page.locator(P.section).getAttribute('data-keeps-selection'), 'true', 'the panel keeps the selected thread across restoreState');
     // JupyterLab re-reads the debugger state when the notebook gets focus; the choice sticks.
     await lab.quietDebugTraffic(500);
-    await until('the server still shown', shown, 5000).catch(async e => {
-      const ds = await lab.page.locator(P.section).evaluate(el => JSON.stringify(el.dataset));
+    await until('the server still shown', shown, 5000).catch(async (e) => {
+      const ds = await lab.page.locator(P.section).evaluate((el) => JSON.stringify(el.dataset));
       throw new Error(`${e.message} (panel ${ds})`);
     });
     await lab.screenshot('two-paused-server-selected');
@@ -308,22 +351,28 @@ async function attachScenario(lab, metrics) {
     const m = /^TSKERNEL_ATTACH_TOKEN=(\S+) node --import (\S+) app\.js$/.exec(cmd.trim());
     assert.ok(m, `command shape: ${cmd}`);
     const agentApp = path.join(server.dir, 'app.js');
-    fs.writeFileSync(agentApp, "setInterval(() => {}, 1000);\n");
+    fs.writeFileSync(agentApp, 'setInterval(() => {}, 1000);\n');
     const agent = spawn(process.execPath, ['--import', m[2].replace(/^'|'$/g, ''), agentApp], {
-      cwd: server.dir, stdio: 'ignore', env: { ...process.env, TSKERNEL_ATTACH_TOKEN: m[1] },
+      cwd: server.dir,
+      stdio: 'ignore',
+      env: { ...process.env, TSKERNEL_ATTACH_TOKEN: m[1] },
     });
     server.extra.push(agent);
     const entry = lab.page.locator(`[data-testid="tsk-agent"][data-pid="${agent.pid}"]`);
     await entry.waitFor({ timeout: 20000 });
     const t3 = Date.now();
     await entry.locator('[data-testid="tsk-attach-discovered"]').click();
-    const agentThread = await until('the agent attached as a new thread', async () => {
-      const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"][data-state="running"]');
-      for (let i = 0; i < (await rows.count()); i++) {
-        if ((await rows.nth(i).innerText()).includes(`pid ${agent.pid}`)) return rows.nth(i).getAttribute('data-thread-id');
-      }
-      return null;
-    }, 20000);
+    const agentThread = await until(
+      'the agent attached as a new thread',
+      async () => {
+        const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"][data-state="running"]');
+        for (let i = 0; i < (await rows.count()); i++) {
+          if ((await rows.nth(i).innerText()).includes(`pid ${agent.pid}`)) return rows.nth(i).getAttribute('data-thread-id');
+        }
+        return null;
+      },
+      20000,
+    );
     metrics.agentAttachFromPanelMs = Date.now() - t3;
     await lab.screenshot('agent-attached');
     await lab.page.locator(P.thread(agentThread)).locator('[data-testid="tsk-detach"]').click();
@@ -337,20 +386,32 @@ async function attachScenario(lab, metrics) {
     const t5 = Date.now();
     await until('attach enabled', async () => !(await lab.page.locator(P.attachPid).isDisabled()));
     await lab.page.locator(P.attachPid).click();
-    const pidThread = await until('the process attached by pid', async () => {
-      const err = (await lab.page.locator(P.error).innerText().catch(() => '')).trim();
-      if (err) throw new Error(`panel error: ${err}`);
-      const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"]');
-      for (let i = 0; i < (await rows.count()); i++) {
-        const row = rows.nth(i);
-        if (!(await row.innerText()).includes(`pid ${plain.pid}`)) continue;
-        const state = await row.getAttribute('data-state');
-        // Exited right after attaching is a failure (the kernel reported the link closed).
-        if (state === 'exited') throw new Error(`attach by pid ${plain.pid}: thread ${await row.getAttribute('data-thread-id')} exited right away (${(await row.innerText()).replace(/\s+/g, ' ')}; process ${plain.exitCode === null ? 'alive' : `exited ${plain.exitCode}/${plain.signalCode}`})`);
-        if (state === 'running') return row.getAttribute('data-thread-id');
-      }
-      return null;
-    }, 30000);
+    const pidThread = await until(
+      'the process attached by pid',
+      async () => {
+        const err = (
+          await lab.page
+            .locator(P.error)
+            .innerText()
+            .catch(() => '')
+        ).trim();
+        if (err) throw new Error(`panel error: ${err}`);
+        const rows = lab.page.locator('[data-testid="tsk-thread"][data-kind="attached"]');
+        for (let i = 0; i < (await rows.count()); i++) {
+          const row = rows.nth(i);
+          if (!(await row.innerText()).includes(`pid ${plain.pid}`)) continue;
+          const state = await row.getAttribute('data-state');
+          // Exited right after attaching is a failure (the kernel reported the link closed).
+          if (state === 'exited')
+            throw new Error(
+              `attach by pid ${plain.pid}: thread ${await row.getAttribute('data-thread-id')} exited right away (${(await row.innerText()).replace(/\s+/g, ' ')}; process ${plain.exitCode === null ? 'alive' : `exited ${plain.exitCode}/${plain.signalCode}`})`,
+            );
+          if (state === 'running') return row.getAttribute('data-thread-id');
+        }
+        return null;
+      },
+      30000,
+    );
     metrics.pidAttachFromPanelMs = Date.now() - t5;
     await lab.page.locator(P.thread(pidThread)).locator('[data-testid="tsk-detach"]').click();
     await until('the pid thread exited (detached)', async () => (await threadState(lab, pidThread)) === 'exited', 15000);

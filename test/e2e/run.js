@@ -23,7 +23,7 @@ async function main() {
     process.exit(2);
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS).filter(n => !SCENARIOS[n].optional);
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(SCENARIOS).filter((n) => !SCENARIOS[n].optional);
   const context = await launch();
   const results = [];
   for (const name of names) {
@@ -37,7 +37,9 @@ async function main() {
     try {
       await Promise.race([
         sc.run(lab, metrics),
-        new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`scenario timed out after ${SCENARIO_TIMEOUT_MS} ms`)), SCENARIO_TIMEOUT_MS); }),
+        new Promise((_, rej) => {
+          timer = setTimeout(() => rej(new Error(`scenario timed out after ${SCENARIO_TIMEOUT_MS} ms`)), SCENARIO_TIMEOUT_MS);
+        }),
       ]);
       if (lab.errors.length) throw new Error(`browser console errors:\n  ${lab.errors.join('\n  ')}`);
     } catch (e) {
@@ -53,10 +55,17 @@ async function main() {
     const warnings = metrics.warnings || [];
     delete metrics.warnings;
     results.push({ name, title: sc.title, ok: !error, ms, metrics, warnings, error: error ? String(error.stack || error) : undefined });
-    const m = Object.entries(metrics).map(([k, v]) => `${k}=${v}`).join(' ');
+    const m = Object.entries(metrics)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     console.log(`${error ? 'FAIL' : 'ok  '} ${name} ${sc.title} (${ms} ms)${m ? ` ${m}` : ''}`);
     for (const w of warnings) console.log(`     warning: ${w}`);
-    if (error) console.log(`     ${String(error.stack || error).split('\n').join('\n     ')}`);
+    if (error)
+      console.log(
+        `     ${String(error.stack || error)
+          .split('\n')
+          .join('\n     ')}`,
+      );
   }
   await context.close();
   // bench/results/lab.json keeps the latest result of every scenario (a partial run replaces
@@ -68,20 +77,27 @@ async function main() {
   } catch {}
   const date = new Date().toISOString();
   const fresh = results.map(({ name, ok, ms, metrics, warnings }) => ({ name, date, ok, ms, ...metrics, ...(warnings.length ? { warnings } : {}) }));
-  const merged = [...previous.filter(p => !names.includes(p.name)), ...fresh].sort((a, b) => a.name.localeCompare(b.name));
-  fs.writeFileSync(RESULTS, JSON.stringify({
-    description: 'JupyterLab 4.5 browser e2e timings (test/e2e, scripts/e2e.sh); milliseconds',
-    jupyterlab: '4.5.11',
-    node: process.version,
-    scenarios: merged,
-  }, null, 2) + '\n');
-  const passed = results.filter(r => r.ok).length;
+  const merged = [...previous.filter((p) => !names.includes(p.name)), ...fresh].sort((a, b) => a.name.localeCompare(b.name));
+  fs.writeFileSync(
+    RESULTS,
+    JSON.stringify(
+      {
+        description: 'JupyterLab 4.5 browser e2e timings (test/e2e, scripts/e2e.sh); milliseconds',
+        jupyterlab: '4.5.11',
+        node: process.version,
+        scenarios: merged,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }
 
-main().catch(e => {
+main().catch((e) => {
   console.error(e);
   console.log('0 passed, 1 failed');
   process.exit(1);

@@ -4,6 +4,7 @@
 const assert = require('assert/strict');
 const { until, SEL } = require('./lib/lab');
 const { attachScenario } = require('./attach');
+const { importedTs } = require('./importedTs');
 
 const TS_DEFS = [
   'function add(a: number, b: number): number {',
@@ -26,8 +27,8 @@ const PY_CALL = "r = compute(20)\nprint('result', r)";
 // the Kernel Sources panel (`modules` reply). Reported as a warning, not a failure.
 const KERNEL_DEPS = /[\\/]node_modules[\\/](acorn|acorn-walk|magic-string|@jridgewell[\\/]sourcemap-codec|import-meta-resolve|amaro|typescript|ws|zeromq)[\\/]/;
 function noteKernelInternalModules(lab, metrics) {
-  const reply = lab.dap.find(d => d.dir === '<' && d.name === 'modules');
-  const internal = (reply?.body?.modules || []).map(m => m.path || m.name).filter(p => KERNEL_DEPS.test(p || ''));
+  const reply = lab.dap.find((d) => d.dir === '<' && d.name === 'modules');
+  const internal = (reply?.body?.modules || []).map((m) => m.path || m.name).filter((p) => KERNEL_DEPS.test(p || ''));
   if (internal.length) {
     (metrics.warnings = metrics.warnings || []).push(`Kernel Sources lists ${internal.length} of the kernel's own modules, e.g. ${internal.slice(0, 3).join(', ')}`);
   }
@@ -47,11 +48,16 @@ async function debugFunction(lab, kernel, defs, metrics, call = CALL, unanswered
   metrics.toggleClickToOnMs = onMs;
   if (kernel === 'python3') {
     // Not tskernel: the Node processes section (and its title) stays hidden by default.
-    await until('Node processes section hidden for ipykernel', () => lab.page.evaluate(() => {
-      const el = document.querySelector('[data-testid="tsk-node-processes"]');
-      const title = [...document.querySelectorAll('#jp-debugger-sidebar .lm-AccordionPanel-title')].find(t => /Node processes/i.test(t.textContent));
-      return !!el && el.classList.contains('lm-mod-hidden') && !!title && getComputedStyle(title).display === 'none';
-    }), 10000);
+    await until(
+      'Node processes section hidden for ipykernel',
+      () =>
+        lab.page.evaluate(() => {
+          const el = document.querySelector('[data-testid="tsk-node-processes"]');
+          const title = [...document.querySelectorAll('#jp-debugger-sidebar .lm-AccordionPanel-title')].find((t) => /Node processes/i.test(t.textContent));
+          return !!el && el.classList.contains('lm-mod-hidden') && !!title && getComputedStyle(title).display === 'none';
+        }),
+      10000,
+    );
   }
 
   // Breakpoint on `let y = x * 2` (line 6 of cell 0), then define the functions.
@@ -68,7 +74,10 @@ async function debugFunction(lab, kernel, defs, metrics, call = CALL, unanswered
   await lab.page.locator('.jp-DebuggerCallstack-body .jp-DebuggerCallstackFrame').nth(1).waitFor();
   const frames = await lab.frames();
   assert.match(frames[0], /^compute\b.*Cell \[1\]:6$/, `top frame ${frames[0]}`);
-  assert.ok(frames.some(f => /Cell \[\*\]:1$/.test(f)), `a frame in the running cell: ${frames.join(' | ')}`);
+  assert.ok(
+    frames.some((f) => /Cell \[\*\]:1$/.test(f)),
+    `a frame in the running cell: ${frames.join(' | ')}`,
+  );
   await lab.waitVariables({ x: 20 });
   // While paused the cell is still executing: the kernel must stay busy for it.
   await lab.page.waitForSelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status="busy"]', { state: 'attached', timeout: 5000 });
@@ -122,16 +131,7 @@ async function debugFunction(lab, kernel, defs, metrics, call = CALL, unanswered
 /** S2: pause on uncaught exceptions. */
 async function uncaught(lab, kernel, metrics) {
   const file = `${lab.name}.ipynb`;
-  const src = [
-    'function check(n: number): number {',
-    '  const limit = 10;',
-    '  if (n > limit) {',
-    "    throw new RangeError(`too big: ${n}`);",
-    '  }',
-    '  return n;',
-    '}',
-    'check(41);',
-  ].join('\n');
+  const src = ['function check(n: number): number {', '  const limit = 10;', '  if (n > limit) {', '    throw new RangeError(`too big: ${n}`);', '  }', '  return n;', '}', 'check(41);'].join('\n');
   await lab.createNotebook(file, kernel, [src, "console.log('after', 1 + 1);"]);
   await lab.newPage();
   await lab.open(file);
@@ -160,6 +160,7 @@ module.exports = {
   S2: { title: 'TypeScript: pause on uncaught exception', run: (lab, m) => uncaught(lab, 'typescript', m) },
   S3: { title: 'Node processes panel: attach a server by port, breakpoint from Kernel Sources, stop a request, continue, detach', run: (lab, m) => attachScenario(lab, m) },
   S4: { title: 'JavaScript kernelspec: S1', run: (lab, m) => debugFunction(lab, 'javascript', JS_DEFS, m) },
+  S5: { title: 'TypeScript: an imported .ts module opened from Kernel Sources as written, breakpoint, stop, next, continue', run: (lab, m) => importedTs(lab, m) },
   // Control, not run by default: ipykernel (Debian python3-ipykernel + python3-debugpy) through
   // the same steps, to tell frontend/harness problems from kernel ones and compare timings.
   P1: { title: 'control: ipykernel python3 through S1', optional: true, run: (lab, m) => debugFunction(lab, 'python3', PY_DEFS, m, PY_CALL, ['modules']) },

@@ -4,7 +4,7 @@
 // waits for). `debug_event`s are collected from IOPub and can be awaited with a deadline.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { KernelClient, withTimeout, type Msg } from './kernelClient';
+import { type KernelClient, withTimeout, type Msg } from './kernelClient';
 
 export interface DapReply<B = any> {
   seq: number;
@@ -93,9 +93,15 @@ export class DapClient {
 
   /** Waits for a debug_event named `event` (after cursor `from`, default: any time). */
   async waitEvent(event: string, from = 0, timeoutMs = 15000, pred: (e: DapEventMsg) => boolean = () => true): Promise<DapEventMsg> {
-    const have = this.events().slice(from).find((e) => e.event === event && pred(e));
+    const have = this.events()
+      .slice(from)
+      .find((e) => e.event === event && pred(e));
     if (have) return have;
-    const m = await this.kc.waitIopub((msg) => msg.header.msg_type === 'debug_event' && msg.content.event === event && pred(msg.content as DapEventMsg) && this.events().indexOf(msg.content as DapEventMsg) >= from, timeoutMs, `debug_event ${event}`);
+    const m = await this.kc.waitIopub(
+      (msg) => msg.header.msg_type === 'debug_event' && msg.content.event === event && pred(msg.content as DapEventMsg) && this.events().indexOf(msg.content as DapEventMsg) >= from,
+      timeoutMs,
+      `debug_event ${event}`,
+    );
     return m.content as DapEventMsg;
   }
 

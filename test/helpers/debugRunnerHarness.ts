@@ -13,18 +13,21 @@ import { logger } from '../../kernel/src/common/log';
 import type { DapEvent, DapResponse, IDebugger, RunnerCdpLink } from '../../kernel/src/debugger/api';
 import { createDebugger } from '../../kernel/src/debugger';
 
-const AGENT_FILES = ['framing', 'protocol', 'relay', 'agentWorker', 'runnerAgent'];
+/** The in-runner agent and the link format it imports, as folder/file under kernel/src. */
+const AGENT_FILES = ['link/framing', 'link/protocol', 'agent/relay', 'agent/agentWorker', 'agent/runnerAgent'];
 
-/** Compiles the agent sources to a temp dir (the child process runs plain JS). */
+/** Compiles the agent sources to a temp dir with kernel/src's layout (the child runs plain JS);
+ * returns the folder that holds runnerAgent.js. */
 function buildAgent(): string {
-  const srcDir = path.resolve(__dirname, '../../kernel/src/agent');
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-agent-'));
+  const srcRoot = path.resolve(__dirname, '../../kernel/src');
+  const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-agent-'));
   for (const f of AGENT_FILES) {
-    const src = fs.readFileSync(path.join(srcDir, f + '.ts'), 'utf8');
+    const src = fs.readFileSync(path.join(srcRoot, f + '.ts'), 'utf8');
     const out = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    fs.writeFileSync(path.join(outDir, f + '.js'), out.outputText);
+    fs.mkdirSync(path.dirname(path.join(outRoot, f)), { recursive: true });
+    fs.writeFileSync(path.join(outRoot, f + '.js'), out.outputText);
   }
-  return outDir;
+  return path.join(outRoot, 'agent');
 }
 
 let agentDir: string | undefined;
@@ -167,7 +170,13 @@ export class DebugHarness {
       const e = this.events.slice(from).find((x) => x.event === name && pred(x));
       if (e) return e;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for '${name}' event; got: ${this.events.slice(from).map((x) => x.event).join(', ')}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for '${name}' event; got: ${this.events
+            .slice(from)
+            .map((x) => x.event)
+            .join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.eventWaiters.push(() => {
@@ -179,7 +188,18 @@ export class DebugHarness {
   }
 
   async start(): Promise<void> {
-    await this.ok('initialize', { clientID: 'jupyterlab', clientName: 'JupyterLab', adapterID: 'typescript', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsVariablePaging: true, supportsRunInTerminalRequest: true, locale: 'en' });
+    await this.ok('initialize', {
+      clientID: 'jupyterlab',
+      clientName: 'JupyterLab',
+      adapterID: 'typescript',
+      pathFormat: 'path',
+      linesStartAt1: true,
+      columnsStartAt1: true,
+      supportsVariableType: true,
+      supportsVariablePaging: true,
+      supportsRunInTerminalRequest: true,
+      locale: 'en',
+    });
     await this.ok('attach', {});
   }
 

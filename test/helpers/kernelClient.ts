@@ -79,7 +79,9 @@ export class KernelClient {
     for (const n of names) this.ports[n] = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-test-'));
     this.connectionFile = path.join(dir, 'kernel.json');
-    fs.writeFileSync(this.connectionFile, JSON.stringify({ ...this.ports, ip: '127.0.0.1', transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'typescript' }), { mode: 0o600 });
+    fs.writeFileSync(this.connectionFile, JSON.stringify({ ...this.ports, ip: '127.0.0.1', transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'typescript' }), {
+      mode: 0o600,
+    });
     this.proc = spawn(process.execPath, [KERNEL_MAIN, 'kernel', '-f', this.connectionFile, '--language', opts.language ?? 'typescript'], {
       cwd: opts.cwd ?? dir,
       env: { ...process.env, TSKERNEL_HISTORY_FILE: path.join(dir, 'history.jsonl'), ...opts.env },
@@ -95,7 +97,12 @@ export class KernelClient {
     this.iopub.subscribe();
     this.hb.connect(ep('hb_port'));
     this.hb.receiveTimeout = 5000;
-    for (const [sock, ch] of [[this.shell, 'shell'], [this.control, 'control'], [this.stdin, 'stdin'], [this.iopub, 'iopub']] as const) {
+    for (const [sock, ch] of [
+      [this.shell, 'shell'],
+      [this.control, 'control'],
+      [this.stdin, 'stdin'],
+      [this.iopub, 'iopub'],
+    ] as const) {
       void this.loop(sock, ch);
     }
     // Wait until the kernel answers (IOPub subscription is slow to join: retry kernel_info).
@@ -113,7 +120,7 @@ export class KernelClient {
   private async loop(sock: zmq.Dealer | zmq.Subscriber, channel: string): Promise<void> {
     try {
       for await (const frames of sock) {
-        const m = this.decode(frames as Buffer[], channel);
+        const m = this.decode(frames, channel);
         if (!m) continue;
         if (channel === 'iopub') {
           this.iopubAll.push(m);
@@ -166,7 +173,10 @@ export class KernelClient {
     const sock = this.socket(channel);
     const prev = this.sendQueues.get(sock) ?? Promise.resolve();
     const next = prev.then(() => sock.send(frames));
-    this.sendQueues.set(sock, next.catch(() => undefined));
+    this.sendQueues.set(
+      sock,
+      next.catch(() => undefined),
+    );
     await next;
   }
 
@@ -222,7 +232,11 @@ export class KernelClient {
     await this.waitIdle(msgId, timeoutMs);
     const iopub = this.iopubFor(msgId);
     const outputs = iopub.filter((m) => !['status', 'execute_input'].includes(m.header.msg_type));
-    const text = (name: string) => outputs.filter((m) => m.header.msg_type === 'stream' && m.content.name === name).map((m) => m.content.text).join('');
+    const text = (name: string) =>
+      outputs
+        .filter((m) => m.header.msg_type === 'stream' && m.content.name === name)
+        .map((m) => m.content.text)
+        .join('');
     return { reply: r, iopub, outputs, stdout: text('stdout'), stderr: text('stderr') };
   }
 

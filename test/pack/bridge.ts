@@ -49,9 +49,9 @@ export class Bridge {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const b = new Bridge(proc);
-    proc.stderr!.on('data', (d: Buffer) => (b.stderr += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (b.stderr += d.toString()));
     const ready = new Promise<Reply>((resolve) => b.waiting.set(0, resolve));
-    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: proc.stdout }).on('line', (line) => {
       const r = JSON.parse(line) as Reply;
       b.waiting.get(r.id)?.(r);
       b.waiting.delete(r.id);

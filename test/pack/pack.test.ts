@@ -31,7 +31,9 @@ beforeAll(() => {
   const packed = packAll(packs);
   kernelPkg = packed.find((p) => p.name === 'tskernel')!;
   agentPkg = packed.find((p) => p.name === '@tskernel/agent')!;
-  console.log(`packed: tskernel ${(kernelPkg.size / 1024).toFixed(0)} kB (${(kernelPkg.unpackedSize / 1024).toFixed(0)} kB unpacked, ${kernelPkg.files.length} files); @tskernel/agent ${(agentPkg.size / 1024).toFixed(1)} kB (${(agentPkg.unpackedSize / 1024).toFixed(1)} kB unpacked)`);
+  console.log(
+    `packed: tskernel ${(kernelPkg.size / 1024).toFixed(0)} kB (${(kernelPkg.unpackedSize / 1024).toFixed(0)} kB unpacked, ${kernelPkg.files.length} files); @tskernel/agent ${(agentPkg.size / 1024).toFixed(1)} kB (${(agentPkg.unpackedSize / 1024).toFixed(1)} kB unpacked)`,
+  );
   const t0 = performance.now();
   ok('npm', ['install', '-g', '--prefix', GLOBAL, kernelPkg.filename], { cwd: WORK, env: npmEnv });
   console.log(`npm install -g tskernel from an empty cache: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -44,7 +46,8 @@ afterAll(async () => {
 });
 
 test('the tarballs carry README, LICENSE, the prebuilt extension, the agent, and what main/exports name', () => {
-  for (const f of ['README.md', 'LICENSE', 'labextension/package.json', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/runtime/runner/displayApi.d.ts']) expect(kernelPkg.files).toContain(f);
+  for (const f of ['README.md', 'LICENSE', 'labextension/package.json', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/runtime/runner/displayApi.d.ts'])
+    expect(kernelPkg.files).toContain(f);
   expect(kernelPkg.files.some((f) => f.startsWith('labextension/static/remoteEntry.'))).toBe(true);
   expect(kernelPkg.files.filter((f) => f.endsWith('.tsbuildinfo') || f.startsWith('src/'))).toEqual([]);
   const manifest = JSON.parse(fs.readFileSync(path.join(GLOBAL, 'lib', 'node_modules', 'tskernel', 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
@@ -196,11 +199,17 @@ const maybe = (label: string): typeof test => (label.startsWith('this') || CAN_F
 
 for (const [label, node] of NODES) {
   maybe(label)(`${label}: node --import @tskernel/agent app.js`, () => attachFlow(node(), packageApp, (token) => ({ args: ['--import', '@tskernel/agent'], env: { TSKERNEL_ATTACH_TOKEN: token } })));
-  maybe(label)(`${label}: node --require ./tskernel-agent.cjs app.js (the single file)`, () => attachFlow(node(), singleFileApp(), (token) => ({ args: ['--require', './tskernel-agent.cjs'], env: { TSKERNEL_ATTACH_TOKEN: token } })));
+  maybe(label)(`${label}: node --require ./tskernel-agent.cjs app.js (the single file)`, () =>
+    attachFlow(node(), singleFileApp(), (token) => ({ args: ['--require', './tskernel-agent.cjs'], env: { TSKERNEL_ATTACH_TOKEN: token } })),
+  );
 }
 
-maybe('Node 18')('Node 18: NODE_OPTIONS="--require @tskernel/agent"', () => attachFlow(nodeBinary(OTHER_NODES[0]), packageApp, (token) => ({ args: [], env: { NODE_OPTIONS: '--require @tskernel/agent', TSKERNEL_ATTACH_TOKEN: token } })));
-maybe('Node 18')("Node 18: require('@tskernel/agent').attach(token) from inside the app", () => attachFlow(nodeBinary(OTHER_NODES[0]), packageApp, (token) => ({ args: [], env: { APP_ATTACH_TOKEN: token } })));
+maybe('Node 18')('Node 18: NODE_OPTIONS="--require @tskernel/agent"', () =>
+  attachFlow(nodeBinary(OTHER_NODES[0]), packageApp, (token) => ({ args: [], env: { NODE_OPTIONS: '--require @tskernel/agent', TSKERNEL_ATTACH_TOKEN: token } })),
+);
+maybe('Node 18')("Node 18: require('@tskernel/agent').attach(token) from inside the app", () =>
+  attachFlow(nodeBinary(OTHER_NODES[0]), packageApp, (token) => ({ args: [], env: { APP_ATTACH_TOKEN: token } })),
+);
 
 test('the kernel in the installed package never reads the repository', () => {
   expect(bridge!.specArgv.join(' ')).not.toContain(ROOT);

@@ -95,15 +95,15 @@ export async function startApp(node: string, dir: string, args: string[], env: R
   const child = spawn(node, [...args, 'app.js'], { cwd: dir, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const port = Number((await waitForText(() => out + err, child.stdout!, /HTTP_PORT (\d+)/, 20000, `app stdout (stderr: ${err})`))[1]);
+  const port = Number((await waitForText(() => out + err, child.stdout, /HTTP_PORT (\d+)/, 20000, `app stdout (stderr: ${err})`))[1]);
   return {
     child,
     file,
     stderr: () => err,
-    waitStderr: (re, ms = 15000) => waitForText(() => err, child.stderr!, re, ms, 'app stderr'),
+    waitStderr: (re, ms = 15000) => waitForText(() => err, child.stderr, re, ms, 'app stderr'),
     get: (p, ms = 20000) => httpGet(port, p, ms),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -1,5 +1,5 @@
-// MurmurHash2 against the worked examples of jupyter-debug-protocol.md §3.3 (cross-checked there
-// against JupyterLab's hash.ts and ipykernel's murmur2_x86), and the cell paths built from it.
+// MurmurHash2 against worked examples cross-checked with JupyterLab's hash.ts (@jupyterlab/debugger)
+// and ipykernel's murmur2_x86, and the cell paths built from it.
 
 import { CellFiles, HASH_SEED } from '../../kernel/src/common/cellFiles';
 import { murmur2 } from '../../kernel/src/common/murmur2';

@@ -12,8 +12,8 @@
 
 import type * as inspector from 'node:inspector';
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './framing';
-import { AGENT_PING, type AgentHello, type CdpCommandMessage, type CdpResultMessage } from './protocol';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../link/framing';
+import { AGENT_PING, type AgentHello, type CdpCommandMessage, type CdpResultMessage } from '../link/protocol';
 
 export interface RelayOptions {
   hello: AgentHello;

@@ -189,10 +189,10 @@ export function autoAttachFromEnv(): void {
   const token = process.env[TOKEN_ENV];
   if (!token) return;
   delete process.env[TOKEN_ENV]; // single-use: child processes must not retry it
-  attach(token).then(
+  void attach(token).then(
     (h) => {
       process.stderr.write('[tskernel agent] attached to the notebook\n');
-      h.closed.then((reason) => process.stderr.write(`[tskernel agent] detached: ${reason}\n`));
+      void h.closed.then((reason) => process.stderr.write(`[tskernel agent] detached: ${reason}\n`));
     },
     (e: Error) => process.stderr.write(`[tskernel agent] attach failed: ${e.message} (the program continues without the debugger)\n`),
   );

@@ -2,7 +2,7 @@
 // The worker is started once per process and reused: every attach is an `attach` message, and
 // each one ends with exactly one `failed` or `closed`, after which the worker waits for the next.
 
-import type { AgentInfo } from '../attach/handshake';
+import type { AgentInfo } from '../link/handshake';
 
 /** Fixed for the worker's lifetime (spawnWorkerEmbedded.ts rewrites hiddenPaths for the single file). */
 export interface RemoteWorkerData {
@@ -20,13 +20,6 @@ export interface AttachRequest {
   keepaliveTimeoutMs: number;
 }
 
-export type AgentToMain =
-  | { type: 'linked'; host: string; port: number }
-  | { type: 'failed'; reason: string }
-  | { type: 'closed'; reason: string };
+export type AgentToMain = { type: 'linked'; host: string; port: number } | { type: 'failed'; reason: string } | { type: 'closed'; reason: string };
 
-export type MainToAgent =
-  | AttachRequest
-  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'detach' }
-  | { type: 'workerStarted'; threadId: number };
+export type MainToAgent = AttachRequest | { type: 'output'; stream: 'stdout' | 'stderr'; text: string } | { type: 'detach' } | { type: 'workerStarted'; threadId: number };

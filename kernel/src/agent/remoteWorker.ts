@@ -25,10 +25,10 @@ import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as tls from 'node:tls';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { fingerprintOf } from '../attach/cert';
-import { exportKeyingMaterial, runFramedHandshake } from '../attach/framedHandshake';
-import { AgentHandshake, HANDSHAKE_TIMEOUT_MS } from '../attach/handshake';
-import { parseToken, type AttachToken } from '../attach/token';
+import { fingerprintOf } from '../link/cert';
+import { exportKeyingMaterial, runFramedHandshake } from '../link/framedHandshake';
+import { AgentHandshake, HANDSHAKE_TIMEOUT_MS } from '../link/handshake';
+import { parseToken, type AttachToken } from '../link/token';
 import type { AgentToMain, AttachRequest, MainToAgent, RemoteWorkerData } from './remoteProtocol';
 import { runRelay, type Relay } from './relay';
 

@@ -6,7 +6,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AgentWorkerData } from './protocol';
+import type { AgentWorkerData } from '../link/protocol';
 
 export interface RunnerAgentOptions {
   /** Extra path prefixes of host code to hide from stacks (the kernel's own code is always hidden). */

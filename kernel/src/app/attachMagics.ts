@@ -3,8 +3,8 @@
 // request to the debugger (the same ones the JupyterLab attach panel sends), so both paths
 // share one implementation.
 
-import type { Magics } from '../core/magics';
-import { MagicError } from '../core/magics';
+import type { Magics } from '../interpreter/magics';
+import { MagicError } from '../interpreter/magics';
 import type { IDebugger } from '../debugger/api';
 
 type Body = Record<string, unknown>;
@@ -66,7 +66,13 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
       return;
     }
     const cmds = (b.commands ?? {}) as Record<string, string>;
-    const lines = [`Listening for agents on ${String(b.host)}:${String(b.port)} (TLS 1.3, certificate ${String(b.fingerprint).slice(0, 16)}…).`, 'Start the Node process to debug with:', '', `  ${cmds.import ?? `TSKERNEL_ATTACH_TOKEN=${String(b.token)} node --import tskernel/agent app.js`}`, ''];
+    const lines = [
+      `Listening for agents on ${String(b.host)}:${String(b.port)} (TLS 1.3, certificate ${String(b.fingerprint).slice(0, 16)}…).`,
+      'Start the Node process to debug with:',
+      '',
+      `  ${cmds.import ?? `TSKERNEL_ATTACH_TOKEN=${String(b.token)} node --import tskernel/agent app.js`}`,
+      '',
+    ];
     if (cmds.require) lines.push('or, with CommonJS preloading:', '', `  ${cmds.require}`, '');
     if (cmds.api) lines.push('or from inside the process:', '', `  ${cmds.api}`, '');
     lines.push(...otherHostLines(b));

@@ -8,15 +8,18 @@ import type { Duplex } from 'node:stream';
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
 import type { KernelCore } from '../core/kernel';
+import type { OutputRoutes } from '../core/outputRoutes';
 import type { DapEvent, DapRequest, DapResponse, IDebugger } from '../debugger/api';
 import { DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN } from '../debugger/attach/types';
-import type { RuntimeClient } from '../runtime/client';
+import type { IRunnerLink } from '../runtime/api';
 
 export interface DebuggerWiring {
   language: 'typescript' | 'javascript';
   cells: CellFiles;
   core: KernelCore;
-  runtime: RuntimeClient;
+  /** Where attached processes' output is shown (the latest execution's request). */
+  routes: OutputRoutes;
+  runtime: IRunnerLink;
   onRunner(cb: (link: { cdp: Duplex; pid: number }) => void): void;
 }
 
@@ -24,25 +27,25 @@ export interface DebuggerWiring {
  * Output of attached processes (DAP `output` events with a thread id >= 2) also appears in the
  * notebook, under the latest executed cell, each line tagged with its thread.
  */
-function showTargetOutput(core: KernelCore, event: DapEvent): void {
+function showTargetOutput(w: DebuggerWiring, event: DapEvent): void {
   if (event.event !== 'output') return;
   const body = event.body as { category?: string; output?: unknown; threadId?: unknown } | undefined;
   if (!body || typeof body.output !== 'string' || typeof body.threadId !== 'number' || body.threadId < 2) return;
   if (body.category !== 'stdout' && body.category !== 'stderr') return;
   const tag = `[thread ${body.threadId}] `;
   const text = body.output.replace(/^(?=.)/gm, tag);
-  core.messenger.publish(core.latestRequest?.header, 'stream', { name: body.category, text });
+  w.core.messenger.publish(w.routes.latest()?.header, 'stream', { name: body.category, text });
 }
 
 /** Reasons for which the notebook itself asked the target to go: nothing to announce. */
 const EXPECTED_DETACH = new Set([DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN]);
 
 /** An attached process that exited or whose link dropped is announced in the notebook too. */
-function showTargetGone(core: KernelCore, event: DapEvent): void {
+function showTargetGone(w: DebuggerWiring, event: DapEvent): void {
   if (event.event !== 'detachedTarget') return;
   const body = event.body as { threadId?: unknown; reason?: unknown } | undefined;
   if (typeof body?.threadId !== 'number' || typeof body.reason !== 'string' || EXPECTED_DETACH.has(body.reason)) return;
-  core.messenger.publish(core.latestRequest?.header, 'stream', { name: 'stderr', text: `[thread ${body.threadId}] detached: ${body.reason}\n` });
+  w.core.messenger.publish(w.routes.latest()?.header, 'stream', { name: 'stderr', text: `[thread ${body.threadId}] detached: ${body.reason}\n` });
 }
 
 class LazyDebugger implements IDebugger {
@@ -61,8 +64,8 @@ class LazyDebugger implements IDebugger {
       log: logger('dap'),
       emit: (event) => {
         w.core.messenger.publish(w.core.lastDebugParent, 'debug_event', event);
-        showTargetOutput(w.core, event);
-        showTargetGone(w.core, event);
+        showTargetOutput(w, event);
+        showTargetGone(w, event);
       },
       onRunner: (cb) => {
         // A runner that is still starting when the debugger loads is handed over now and again
@@ -101,6 +104,6 @@ class LazyDebugger implements IDebugger {
   }
 }
 
-export function attachDebugger(w: DebuggerWiring): IDebugger {
+export function wireDebugger(w: DebuggerWiring): IDebugger {
   return new LazyDebugger(w);
 }

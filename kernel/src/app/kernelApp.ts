@@ -6,19 +6,24 @@
 import type { Duplex } from 'node:stream';
 import { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
-import { Executor, loadTranspiler } from '../core/execute';
+import { Executor } from '../core/execute';
 import { registerHandlers } from '../core/handlers';
 import { defaultHistoryFile, History } from '../core/history';
+import { InputWaiters } from '../core/inputWaiters';
 import { KernelCore } from '../core/kernel';
-import { Magics } from '../core/magics';
+import { Messenger } from '../core/messenger';
+import { OutputRoutes } from '../core/outputRoutes';
 import type { LanguageFeatures } from '../core/ports';
+import type { IDebugger } from '../debugger/api';
+import { Interpreter, loadTranspiler } from '../interpreter/interpreter';
+import { Magics } from '../interpreter/magics';
 import { warmUpStripper } from '../lang/transpile/strip';
 import { RuntimeClient } from '../runtime/client';
 import { readConnectionFile } from '../wire/connection';
 import { WireServer } from '../wire/server';
 import { createOutputSink } from './outputSink';
 import { createLanguageFeatures } from './languageFeatures';
-import { attachDebugger } from './debuggerWiring';
+import { wireDebugger } from './debuggerWiring';
 import { registerAttachMagics } from './attachMagics';
 import { parentToWatch, watchParent } from './parentWatch';
 
@@ -37,17 +42,29 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   const parent = parentToWatch(process.env, process.ppid);
   const info = readConnectionFile(opts.connectionFile);
   const server = new WireServer(info);
-  const core = new KernelCore(server);
+  const messenger = new Messenger(server);
+  const input = new InputWaiters(messenger);
+  const routes = new OutputRoutes();
+  const core = new KernelCore({ messenger, onStdin: (msg) => input.receive(msg) });
   const cells = new CellFiles(opts.language);
   const history = new History(defaultHistoryFile());
   const magics = new Magics();
   const cwd = opts.cwd ?? process.cwd();
 
   const runnerListeners: Array<(link: { cdp: Duplex; pid: number }) => void> = [];
-  const sink = createOutputSink(core, (link) => runnerListeners.forEach((l) => l(link)));
+  const sink = createOutputSink({ messenger, routes, input, onRunnerRestart: (link) => runnerListeners.forEach((l) => l(link)) });
   const runtime = new RuntimeClient(sink, cwd);
   let lang: LanguageFeatures | undefined;
-  const executor = new Executor({ language: opts.language, messenger: core.messenger, runtime, cells, history, magics, get lang() { return lang; }, debuggerReady: () => core.debugger?.ready() ?? Promise.resolve(), bindCell: (id, req) => core.bindCell(id, req) });
+  let dbg: IDebugger | undefined;
+  const interpreter = new Interpreter({
+    language: opts.language,
+    cells,
+    magics,
+    get lang() {
+      return lang;
+    },
+  });
+  const executor = new Executor({ messenger, runtime, interpreter, history, routes, debuggerReady: () => dbg?.ready() ?? Promise.resolve() });
 
   let shuttingDown = false;
   // The same orderly way for every cause: attached processes resumed and released, the runner
@@ -58,24 +75,37 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
     if (why) log.info(`shutting down: ${why}`);
     // Whatever happens below, the kernel is gone within a second.
     setTimeout(() => process.exit(0), 1000).unref();
-    await Promise.allSettled([runtime.dispose(), lang?.dispose(), core.debugger?.dispose()]);
+    await Promise.allSettled([runtime.dispose(), lang?.dispose(), dbg?.dispose()]);
     await server.close();
     process.exit(0);
   };
   const interrupt = async (): Promise<void> => {
-    await core.debugger?.onInterrupt();
-    core.cancelInput('interrupted');
+    await dbg?.onInterrupt();
+    input.cancel('interrupted');
     executor.interrupt();
-    runtime.interrupt(() => core.debugger?.runnerBusyUntil() ?? 0);
+    runtime.interrupt(() => dbg?.runnerBusyUntil() ?? 0);
   };
 
   // The language service (a compiler in a worker thread) starts right after the frontend's first
   // kernel_info has been answered: warm before the first cell, never on the start-up path.
   const afterFirstKernelInfo = (): void => lang?.warmUp();
-  registerHandlers({ core, language: opts.language, executor, runtime, history, get lang() { return lang; }, interrupt, shutdown: () => shutdown(), afterFirstKernelInfo });
+  registerHandlers({
+    core,
+    language: opts.language,
+    executor,
+    runtime,
+    history,
+    get lang() {
+      return lang;
+    },
+    debugger: () => dbg,
+    interrupt,
+    shutdown: () => shutdown(),
+    afterFirstKernelInfo,
+  });
   await server.start((channel, msg) => core.receive(channel, msg));
   runtime.start();
-  core.messenger.status(undefined, 'starting');
+  messenger.status(undefined, 'starting');
   process.on('SIGINT', () => void interrupt());
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
@@ -85,7 +115,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   process.stderr.on('error', () => undefined);
   if (parent !== undefined) watchParent(parent, (why) => void shutdown(why));
   process.on('uncaughtException', (e) => log.error('uncaught exception in the kernel (kept running)', e));
-  process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e as Error));
+  process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e));
 
   // Off the start-up path: the TypeScript stripper, the language service, the debugger. The
   // stripper's warm-up blocks for ~60 ms, so it waits until the frontend's first kernel_info has
@@ -95,11 +125,11 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
       loadTranspiler();
       if (opts.language === 'typescript') warmUpStripper();
     } catch (e) {
-      log.warn('stripper warm-up failed', e as Error);
+      log.warn('stripper warm-up failed', e);
     }
   }, STRIPPER_WARM_UP_DELAY_MS).unref();
   // Created now, started after the first kernel_info reply (or on first use, if that comes first).
   lang = createLanguageFeatures(opts.language, cwd, runtime);
-  registerAttachMagics(magics, () => core.debugger);
-  core.debugger = attachDebugger({ language: opts.language, cells, core, runtime, onRunner: (l) => runnerListeners.push(l) });
+  registerAttachMagics(magics, () => dbg);
+  dbg = wireDebugger({ language: opts.language, cells, core, routes, runtime, onRunner: (l) => runnerListeners.push(l) });
 }

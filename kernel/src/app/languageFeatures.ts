@@ -50,15 +50,15 @@ class LazyLanguageFeatures implements LanguageFeatures {
     private readonly runtime: RuntimeClient,
   ) {}
 
-  private get m(): typeof Service {
+  private get serviceModule(): typeof Service {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.mod ??= require('../lang/service') as typeof Service;
     return this.mod;
   }
 
-  private get s(): Service.LanguageService {
+  private get languageService(): Service.LanguageService {
     if (!this.service) {
-      this.service = new this.m.LanguageService({
+      this.service = new this.serviceModule.LanguageService({
         language: this.language,
         notebookDir: this.cwd,
         runtimeMembers: (expr) => this.runtime.members(expr),
@@ -70,7 +70,7 @@ class LazyLanguageFeatures implements LanguageFeatures {
   }
 
   warmUp(): void {
-    void this.s;
+    void this.languageService;
   }
   needsCheck(code: string): boolean {
     return needsTypeCheck(code);
@@ -79,22 +79,22 @@ class LazyLanguageFeatures implements LanguageFeatures {
     return this.service?.isWarm ?? false;
   }
   addCell(code: string, n: number): void {
-    this.s.addCell(code, n);
+    this.languageService.addCell(code, n);
   }
   check(code: string) {
-    return this.s.check(code);
+    return this.languageService.check(code);
   }
   complete(code: string, cp: number) {
-    return this.s.complete(code, cp);
+    return this.languageService.complete(code, cp);
   }
   inspect(code: string, cp: number, detail: number) {
-    return this.s.inspect(code, cp, detail);
+    return this.languageService.inspect(code, cp, detail);
   }
   isComplete(code: string) {
-    return this.s.isComplete(code);
+    return this.languageService.isComplete(code);
   }
   format(diags: Parameters<typeof Service.formatDiagnostics>[0], code: string, label: string): string {
-    return this.m.formatDiagnostics(diags, code, label);
+    return this.serviceModule.formatDiagnostics(diags, code, label);
   }
   async dispose(): Promise<void> {
     await this.service?.dispose();

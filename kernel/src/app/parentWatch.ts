@@ -53,7 +53,10 @@ function readStat(pid: number): { state: string; starttime: string } | undefined
     return undefined;
   }
   // The command name (in parentheses) may contain spaces; fields after it are space-separated.
-  const rest = line.slice(line.lastIndexOf(')') + 1).trim().split(/\s+/);
+  const rest = line
+    .slice(line.lastIndexOf(')') + 1)
+    .trim()
+    .split(/\s+/);
   return rest[0] ? { state: rest[0], starttime: rest[19] ?? '' } : undefined;
 }
 

@@ -9,10 +9,10 @@
 
 import * as path from 'node:path';
 import { CdpClient } from '../targets/cdpClient';
-import type { AgentLink } from './agentLink';
+import type { AgentLink } from '../targets/agentLink';
 import { refusedProcess } from './discovery';
 import { catchesSignal, isNodeExecutable, listeningPorts, ownUid, processExe, processUid } from './procfs';
-import { connectInspector, listInspectorTargets, type InspectorConnection } from './inspectorWebSocket';
+import { connectInspector, listInspectorTargets, type InspectorConnection } from '../targets/inspectorWebSocket';
 import type { AttachedAgent, AttachListener } from './listener';
 
 /** The compiled agent next to this file's package: kernel/dist/agent/remote.js (from src/ or dist/). */
@@ -93,8 +93,7 @@ async function checkSignalable(pid: number): Promise<void> {
   }
   throw new AttachByPidError(
     pid,
-    'it does not handle SIGUSR1 (started with --disable-sigusr1, or still starting up), so the signal would terminate it; ' +
-      'start it with --inspect or attach an agent with %listen instead',
+    'it does not handle SIGUSR1 (started with --disable-sigusr1, or still starting up), so the signal would terminate it; ' + 'start it with --inspect or attach an agent with %listen instead',
   );
 }
 

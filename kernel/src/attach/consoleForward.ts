@@ -7,8 +7,8 @@
 
 import type { Protocol } from 'devtools-protocol';
 import type { ITransport } from '../targets/transport';
-import { DEFAULT_LINK_LIMITS, type TargetOutput } from './agentLink';
-import { OutputLimiter } from './outputLimiter';
+import { DEFAULT_LINK_LIMITS, type TargetOutput } from '../targets/agentLink';
+import { OutputLimiter } from '../targets/outputLimiter';
 
 /** Request id of our Runtime.enable: far above anything CdpClient (counting from 1) will use, but an int32 (V8 rejects larger ids). */
 const ENABLE_ID = 2 ** 31 - 9;
@@ -35,7 +35,12 @@ function previewValue(p: Record<string, unknown>): string {
 }
 
 function formatPreview(preview: Record<string, unknown>, fallback: string): string {
-  const props = Array.isArray(preview.properties) ? preview.properties.slice(0, MAX_PREVIEW_PROPS).map(obj).filter((p): p is Record<string, unknown> => !!p) : [];
+  const props = Array.isArray(preview.properties)
+    ? preview.properties
+        .slice(0, MAX_PREVIEW_PROPS)
+        .map(obj)
+        .filter((p): p is Record<string, unknown> => !!p)
+    : [];
   const more = preview.overflow === true ? ', …' : '';
   if (preview.subtype === 'array') return `[ ${props.map(previewValue).join(', ')}${more} ]`;
   if (preview.subtype && preview.subtype !== 'null') return fallback;

@@ -5,7 +5,7 @@
 // secrets: only processes (and inspector sockets) of the kernel's own uid, never the kernel, its
 // runner(s) or Jupyter/tooling processes (processFilter.ts), and every string redacted (redact.ts).
 
-import { listInspectorTargets } from './inspectorWebSocket';
+import { listInspectorTargets } from '../targets/inspectorWebSocket';
 import type { AttachListener } from './listener';
 import { hasEnv, isNodeExecutable, listeningPorts, listeningSockets, ownUid, pidsOf, processArgv, socketOwner } from './procfs';
 import { hiddenReason, processLabel, shownCommand } from './processFilter';

@@ -10,13 +10,13 @@ import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as tls from 'node:tls';
 import { logger } from '../common/log';
-import { AgentLink, DEFAULT_LINK_LIMITS, type AgentLinkLimits } from './agentLink';
-import { generateSelfSignedCert } from './cert';
-import { exportKeyingMaterial, runFramedHandshake } from './framedHandshake';
-import { KernelHandshake, type AgentInfo } from './handshake';
+import { AgentLink, DEFAULT_LINK_LIMITS, type AgentLinkLimits } from '../targets/agentLink';
+import { generateSelfSignedCert } from '../link/cert';
+import { exportKeyingMaterial, runFramedHandshake } from '../link/framedHandshake';
+import { KernelHandshake, type AgentInfo } from '../link/handshake';
 import { isLoopbackHost, listenerRiskWarning, NonLoopbackError } from './loopback';
 import { connectionKey, DEFAULT_PRE_AUTH_LIMITS, PreAuthGate } from './preAuthGate';
-import { encodeToken, TokenStore } from './token';
+import { encodeToken, TokenStore } from '../link/token';
 
 const log = logger('targets');
 
@@ -103,7 +103,7 @@ export class AttachListener {
       if (this.closed) raw.destroy();
       else this.gate.admit(raw);
     });
-    server.on('secureConnection', (socket) => this.onSecureConnection(socket));
+    server.on('secureConnection', (socket) => void this.onSecureConnection(socket).catch((e: Error) => log.warn('attach connection failed', e)));
     server.on('tlsClientError', (err, socket) => {
       // A connection the gate closed was already reported with its reason.
       if (socket.remoteAddress !== undefined && !this.gate.evictionReason(connectionKey(socket))) this.reject(socket.remoteAddress, undefined, describeTlsError(err));

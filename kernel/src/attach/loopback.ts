@@ -11,12 +11,14 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** How a target's host is shown to the user: every loopback address is `localhost`. */
+export function shownHost(host: string): string {
+  return isLoopbackHost(host) ? 'localhost' : host;
+}
+
 export class NonLoopbackError extends Error {
   constructor(what: string, host: string) {
-    super(
-      `${what} on ${host} refused: it is not a loopback address. ` +
-        'Pass allowNonLoopback (`--allow-remote` on %listen and %attach) only if you accept that other machines can reach it.',
-    );
+    super(`${what} on ${host} refused: it is not a loopback address. ` + 'Pass allowNonLoopback (`--allow-remote` on %listen and %attach) only if you accept that other machines can reach it.');
     this.name = 'NonLoopbackError';
   }
 }
@@ -25,7 +27,7 @@ export function listenerRiskWarning(host: string, port: number): string {
   return (
     `Warning: the attach listener accepts connections from other machines on ${host}:${port}. ` +
     'It requires TLS 1.3 and a single-use secret, but anyone who obtains an unused token can attach, ' +
-    "and attaching gives the notebook full code execution in the target. Prefer an SSH tunnel (ssh -R) to the loopback listener."
+    'and attaching gives the notebook full code execution in the target. Prefer an SSH tunnel (ssh -R) to the loopback listener.'
   );
 }
 

@@ -9,7 +9,22 @@ import * as path from 'node:path';
 import { redactArgv, redactText } from './redact';
 
 /** Node options whose value is the next argv entry (so it is not the script). */
-const OPTIONS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '--title', '--env-file', '--inspect-port', '--debug-port', '--input-type', '--stack-size', '--max-old-space-size']);
+const OPTIONS_WITH_VALUE = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '-C',
+  '--conditions',
+  '--title',
+  '--env-file',
+  '--inspect-port',
+  '--debug-port',
+  '--input-type',
+  '--stack-size',
+  '--max-old-space-size',
+]);
 /** Node options after which there is no script (the code is inline). */
 const INLINE = new Set(['-e', '--eval', '-p', '--print', '-i', '--interactive', '-']);
 

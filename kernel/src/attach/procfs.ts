@@ -153,5 +153,8 @@ export function pidsOf(uid: number | undefined): number[] {
   } catch {
     return [];
   }
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => uid === undefined || processUid(pid) === uid);
+  return entries
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => uid === undefined || processUid(pid) === uid);
 }

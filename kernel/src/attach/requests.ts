@@ -81,10 +81,7 @@ export interface ListTargetsBody extends DiscoveryResult {
   attached: AttachedTargetInfo[];
 }
 
-export type AttachTargetArguments =
-  | { port: number; host?: string; allowNonLoopback?: boolean; targetId?: string }
-  | { pid: number; inspectorPorts?: number[] }
-  | { agentId: string };
+export type AttachTargetArguments = { port: number; host?: string; allowNonLoopback?: boolean; targetId?: string } | { pid: number; inspectorPorts?: number[] } | { agentId: string };
 
 export interface AttachTargetBody {
   target: AttachedTargetInfo;

@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KERNEL_ENV } from '../common/kernelEnv';
 
 export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; dir: string };
 
@@ -95,7 +96,7 @@ function installLabextension(target: InstallTarget, source: string | undefined):
 
 function uninstallLabextension(target: InstallTarget): string {
   const dest = labextensionDir(target);
-  let ours = false;
+  let ours: boolean;
   try {
     ours = (JSON.parse(fs.readFileSync(path.join(dest, 'package.json'), 'utf8')) as { name?: string }).name === LABEXTENSION_NAME;
   } catch {
@@ -154,8 +155,8 @@ function writeOverrides(target: InstallTarget): string {
   } catch (e) {
     return `note: left ${file} alone (${(e as Error).message}); no default variable filters`;
   }
-  const plugin = isObject(data[DEBUGGER_PLUGIN]) ? (data[DEBUGGER_PLUGIN] as Json) : {};
-  const filters = isObject(plugin.variableFilters) ? (plugin.variableFilters as Json) : {};
+  const plugin = isObject(data[DEBUGGER_PLUGIN]) ? data[DEBUGGER_PLUGIN] : {};
+  const filters = isObject(plugin.variableFilters) ? plugin.variableFilters : {};
   for (const spec of KERNELSPECS) {
     const have = Array.isArray(filters[spec.name]) ? (filters[spec.name] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
     filters[spec.name] = [...have, ...VARIABLE_FILTERS.filter((n) => !have.includes(n))];
@@ -197,6 +198,8 @@ export function kernelJson(language: 'typescript' | 'javascript', display: strin
     display_name: display,
     language,
     interrupt_mode: 'signal',
+    // Two malloc arenas instead of one per thread (common/kernelEnv.ts).
+    env: { ...KERNEL_ENV },
     metadata: { debugger: true, tskernel: { kernelspec: 1 } },
   };
 }
@@ -244,7 +247,7 @@ export function install(target: InstallTarget, options: InstallOptions = {}): st
     throw new ForeignKernelspecError(
       [
         ...[...foreign].map(([name, whose]) => `the kernelspec "${name}" in ${path.join(root, name)} belongs to another kernel: ${whose}.`),
-        'Nothing was installed. To replace it with tskernel\'s, run the same command with --force;',
+        "Nothing was installed. To replace it with tskernel's, run the same command with --force;",
         'to keep it, install tskernel into another Jupyter data directory (--prefix DIR, --sys-prefix, --user).',
       ].join('\n'),
     );

@@ -5,16 +5,26 @@
 // variable filters into that Jupyter data directory (refusing to replace another kernel's
 // kernelspec of the same name unless --force), `tskernel uninstall` removes them. Also
 // `tskernel agent-file` (the debug agent as one file to copy next to an app), --help, --version.
+// `tskernel launch …` is the kernel started by a Jupyter gateway's provisioner (launcher/launch.ts).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startKernel } from '../app/kernelApp';
 import { install, uninstall, type InstallTarget } from './install';
+import { installRemote, parseRemoteInstallArgs } from '../launcher/kernelspec';
+import { launch } from '../launcher/launch';
+import { LaunchUsageError, parseLaunchArgs } from '../launcher/options';
 
 const COMMANDS = [
   '  tskernel install [--user | --sys-prefix | --prefix DIR] [--no-labextension] [--force]',
+  '  tskernel install --remote distributed|kubernetes [--language L] [--kernel-name N] [--display-name D]',
+  '                   [--remote-hosts H1,H2] [--ip ADDR] [--launch-command CMD] [--image-name IMAGE]',
+  '                   [--gateway-scripts DIR] [--port-range L..U] [--launch-timeout S] [--orphan-timeout S] [target as above]',
+  '                                   a kernelspec for Gateway Provisioners / Enterprise Gateway',
   '  tskernel uninstall [--user | --sys-prefix | --prefix DIR]',
   '  tskernel kernel -f CONNECTION_FILE [--language typescript|javascript]',
+  '  tskernel launch --kernel-id ID --response-address IP:PORT --public-key KEY [--port-range L..U] [--ip ADDR] [--language L] [--orphan-timeout S]',
+  '                                   the kernel as a Gateway Provisioners / Enterprise Gateway launcher',
   '  tskernel agent-file [FILE]       the debug agent as one file (stdout or FILE), for --require ./FILE',
   '  tskernel --version | --help',
 ];
@@ -62,6 +72,10 @@ async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
   switch (cmd) {
     case 'install': {
+      if (args.includes('--remote')) {
+        for (const line of installRemote(installTarget(args), parseRemoteInstallArgs(args))) process.stdout.write(line + '\n');
+        return;
+      }
       const options = { ...(args.includes('--no-labextension') ? { labextension: null } : {}), force: args.includes('--force') };
       for (const line of install(installTarget(args), options)) process.stdout.write(line + '\n');
       return;
@@ -77,6 +91,18 @@ async function main(argv: string[]): Promise<void> {
       const lang = l >= 0 ? args[l + 1] : 'typescript';
       if (lang !== 'typescript' && lang !== 'javascript') usage();
       await startKernel({ connectionFile: args[f + 1], language: lang });
+      return;
+    }
+    case 'launch': {
+      let opts;
+      try {
+        opts = parseLaunchArgs(args);
+      } catch (e) {
+        if (!(e instanceof LaunchUsageError)) throw e;
+        process.stderr.write(`tskernel launch: ${e.message}\n`);
+        return usage();
+      }
+      await launch(opts);
       return;
     }
     case 'agent-file':

@@ -14,7 +14,7 @@ const debugOn = /debug/i.test(process.env.TSKERNEL_LOG ?? '');
 
 export function logger(tag: LogTag): Logger {
   const write = (level: string, msg: string, rest: unknown[]): void => {
-    const extra = rest.length ? ' ' + rest.map((r) => (r instanceof Error ? r.stack ?? r.message : typeof r === 'string' ? r : JSON.stringify(r))).join(' ') : '';
+    const extra = rest.length ? ' ' + rest.map((r) => (r instanceof Error ? (r.stack ?? r.message) : typeof r === 'string' ? r : JSON.stringify(r))).join(' ') : '';
     process.stderr.write(`[tskernel ${level} ${tag}] ${msg}${extra}\n`);
   };
   return {

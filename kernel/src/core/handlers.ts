@@ -4,44 +4,30 @@
 // is not a string) gets a BadRequest error reply instead of silently doing nothing.
 
 import type { Message } from '../wire/messages';
-import type { RuntimeClient } from '../runtime/client';
-import type { ExecuteContent, Executor } from './execute';
+import type { IRuntime } from '../runtime/api';
+import type { Executor } from './execute';
 import type { History, HistoryRequest } from './history';
 import { ReplyThen, type KernelCore } from './kernel';
 import { kernelInfo } from './kernelInfo';
-import { badRequest, checkCodeCursor, checkExecute, checkOptionalCode } from './requestChecks';
+import { badRequest, checkCodeCursor, checkExecute, checkOptionalCode, stringRecord } from './requestChecks';
 import type { LanguageFeatures } from './ports';
-import type { DapRequest, DapResponse } from '../debugger/api';
+import type { DapResponse, IDebugger } from '../debugger/api';
+import type { KernelInfoReply } from './protocol';
+import { codePointToUtf16, utf16ToCodePoint } from '../common/codePoints';
 
 export interface HandlerDeps {
   core: KernelCore;
   language: 'typescript' | 'javascript';
   executor: Executor;
-  runtime: RuntimeClient;
+  runtime: IRuntime;
   history: History;
   lang?: LanguageFeatures;
+  /** The debugger, once wired (read at request time: it is created after the handlers). */
+  debugger(): IDebugger | undefined;
   interrupt(): Promise<void>;
   shutdown(restart: boolean): Promise<void>;
   /** Called once the first kernel_info_reply has been handed to the socket (start background work). */
   afterFirstKernelInfo?: () => void;
-}
-
-type Content<T> = Partial<T> & Record<string, unknown>;
-
-/** Jupyter cursor positions count unicode code points; JS strings count UTF-16 units. */
-export function codePointsToUnits(code: string, cp: number): number {
-  let units = 0;
-  let points = 0;
-  for (const ch of code) {
-    if (points >= cp) break;
-    units += ch.length;
-    points++;
-  }
-  return units;
-}
-
-export function unitsToCodePoints(code: string, units: number): number {
-  return [...code.slice(0, units)].length;
 }
 
 /** The identifier or member chain that ends at `pos` (e.g. `foo.bar.ba`). */
@@ -54,21 +40,21 @@ export function registerHandlers(d: HandlerDeps): void {
   const { core } = d;
 
   let infoAnswered = false;
-  const info = async (): Promise<object> => {
+  const info = async (): Promise<KernelInfoReply> => {
     if (!infoAnswered && d.afterFirstKernelInfo) {
       infoAnswered = true;
       // setImmediate: after the core has sent this reply (it does so when the promise resolves).
       const after = d.afterFirstKernelInfo;
       setImmediate(after);
     }
-    return kernelInfo(d.language, !!core.debugger);
+    return kernelInfo(d.language, !!d.debugger());
   };
   core.on('kernel_info_request', info);
 
   core.on(
     'execute_request',
     async (msg) => {
-      const c = msg.content as Content<ExecuteContent>;
+      const c = msg.content;
       const problem = checkExecute(c);
       // Nothing runs and the count stays: the request never became an execution.
       if (problem || typeof c.code !== 'string') return { ...badRequest('execute_request', problem ?? 'no code'), execution_count: d.executor.executionCount };
@@ -76,7 +62,7 @@ export function registerHandlers(d: HandlerDeps): void {
         code: c.code,
         silent: !!c.silent,
         store_history: c.store_history !== false,
-        user_expressions: (c.user_expressions as Record<string, string>) ?? {},
+        user_expressions: stringRecord(c.user_expressions),
         allow_stdin: c.allow_stdin !== false,
         stop_on_error: c.stop_on_error !== false,
       });
@@ -87,7 +73,7 @@ export function registerHandlers(d: HandlerDeps): void {
   );
 
   core.on('complete_request', async (msg) => {
-    const c = msg.content as { code?: unknown; cursor_pos?: unknown };
+    const c = msg.content;
     const problem = checkCodeCursor(c);
     if (problem) return badRequest('complete_request', problem);
     const code = typeof c.code === 'string' ? c.code : '';
@@ -97,30 +83,27 @@ export function registerHandlers(d: HandlerDeps): void {
       return { status: 'ok', ...r };
     }
     // No language service: runtime members of `expr.` plus nothing else.
-    const pos = codePointsToUnits(code, cp);
+    const pos = codePointToUtf16(code, cp);
     const tok = tokenBefore(code, pos);
     const dot = tok.text.lastIndexOf('.');
     const prefix = dot >= 0 ? tok.text.slice(dot + 1).trim() : tok.text;
     const names = dot >= 0 ? await d.runtime.members(tok.text.slice(0, dot).replace(/\?$/, '')) : [];
     const matches = names.filter((n) => n.startsWith(prefix));
-    return { status: 'ok', matches, cursor_start: unitsToCodePoints(code, pos - prefix.length), cursor_end: cp, metadata: {} };
+    return { status: 'ok', matches, cursor_start: utf16ToCodePoint(code, pos - prefix.length), cursor_end: cp, metadata: {} };
   });
 
   core.on('inspect_request', async (msg) => {
-    const c = msg.content as { code?: unknown; cursor_pos?: unknown; detail_level?: unknown };
+    const c = msg.content;
     const problem = checkCodeCursor(c);
     if (problem) return badRequest('inspect_request', problem);
     const code = typeof c.code === 'string' ? c.code : '';
     const cp = typeof c.cursor_pos === 'number' ? Math.max(0, Math.min(c.cursor_pos, [...code].length)) : [...code].length;
     // The type (language service) and a preview of the runtime value under the cursor, asked
     // at the same time: the two round trips overlap.
-    const pos = codePointsToUnits(code, cp);
+    const pos = codePointToUtf16(code, cp);
     const after = /^[\w$]*/.exec(code.slice(pos))?.[0] ?? '';
     const expr = tokenBefore(code, pos).text + after;
-    const [r, preview] = await Promise.all([
-      d.lang ? d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} as Record<string, string> },
-      expr && !expr.endsWith('.') ? d.runtime.preview(expr) : null,
-    ]);
+    const [r, preview] = await Promise.all([d.lang ? d.lang.inspect(code, cp, Number(c.detail_level ?? 0)) : { found: false, data: {} }, expr && !expr.endsWith('.') ? d.runtime.preview(expr) : null]);
     if (preview !== null) {
       const data = { ...r.data };
       data['text/plain'] = `${data['text/plain'] ? data['text/plain'] + '\n\n' : ''}Value: ${preview}`;
@@ -142,13 +125,13 @@ export function registerHandlers(d: HandlerDeps): void {
   core.on('history_request', async (msg) => ({ status: 'ok', history: d.history.query(msg.content as HistoryRequest) }));
 
   core.on('comm_info_request', async (msg) => {
-    const target = (msg.content as { target_name?: unknown }).target_name;
+    const target = msg.content.target_name;
     const comms = await d.runtime.commInfo(typeof target === 'string' ? target : undefined);
     return { status: 'ok', comms };
   });
 
   const commForward = (type: 'comm_open' | 'comm_msg' | 'comm_close') => async (msg: Message) => {
-    const c = msg.content as { comm_id?: unknown; target_name?: unknown; data?: unknown; metadata?: unknown };
+    const c = msg.content;
     if (typeof c.comm_id !== 'string') return undefined;
     const id = d.executor.bindRequest(msg);
     if (type === 'comm_open') d.runtime.send({ type, comm_id: c.comm_id, target_name: String(c.target_name ?? ''), data: c.data ?? {}, metadata: c.metadata ?? {}, cell: id });
@@ -166,9 +149,9 @@ export function registerHandlers(d: HandlerDeps): void {
   });
 
   core.on('shutdown_request', async (msg, channel) => {
-    const restart = !!(msg.content as { restart?: unknown }).restart;
-    const content = { status: 'ok', restart };
-    core.messenger.reply(channel, msg, 'shutdown_reply', content);
+    const restart = !!msg.content.restart;
+    const content = { status: 'ok' as const, restart };
+    core.messenger.replyTo(channel, msg, 'shutdown_request', content);
     core.messenger.publish(msg.header, 'shutdown_reply', content);
     core.messenger.status(msg.header, 'idle');
     await d.shutdown(restart);
@@ -176,13 +159,14 @@ export function registerHandlers(d: HandlerDeps): void {
   });
 
   core.on('debug_request', async (msg) => {
-    const req = msg.content as Partial<DapRequest>;
+    const req = msg.content;
     const seq = typeof req.seq === 'number' ? req.seq : 0;
     const command = typeof req.command === 'string' ? req.command : '';
-    if (!core.debugger) {
+    const dbg = d.debugger();
+    if (!dbg) {
       const r: DapResponse = { seq: 0, type: 'response', request_seq: seq, command, success: false, message: 'the debugger is not available in this kernel', body: {} };
       return r;
     }
-    return core.debugger.handleRequest({ seq, type: 'request', command, arguments: req.arguments });
+    return dbg.handleRequest({ seq, type: 'request', command, arguments: req.arguments });
   });
 }

@@ -69,7 +69,7 @@ export class History {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       fs.appendFileSync(this.file, JSON.stringify(e) + '\n', { mode: 0o600 });
     } catch (err) {
-      log.warn('could not write history', err as Error);
+      log.warn('could not write history', err);
     }
   }
 
@@ -99,7 +99,10 @@ export class History {
         let hits = this.entries.filter((e) => re.test(e.i));
         if (req.unique) {
           const seen = new Set<string>();
-          hits = hits.reverse().filter((e) => !seen.has(e.i) && seen.add(e.i)).reverse();
+          hits = hits
+            .reverse()
+            .filter((e) => !seen.has(e.i) && seen.add(e.i))
+            .reverse();
         }
         const n = req.n === undefined || req.n === null ? hits.length : Number(req.n);
         return hits.slice(Math.max(0, hits.length - n)).map(row);
@@ -110,6 +113,9 @@ export class History {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[\\s\\S]*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`);
 }

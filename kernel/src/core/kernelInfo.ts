@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROTOCOL_VERSION } from '../wire/messages';
+import type { KernelInfoReply } from './protocol';
 
 function version(pkgJson: string): string {
   try {
@@ -14,7 +15,7 @@ function version(pkgJson: string): string {
 
 export const KERNEL_VERSION = version(path.join(__dirname, '..', '..', 'package.json'));
 
-export function languageInfo(language: 'typescript' | 'javascript'): Record<string, unknown> {
+export function languageInfo(language: 'typescript' | 'javascript'): KernelInfoReply['language_info'] {
   if (language === 'typescript') {
     let tsVersion = 'unknown';
     try {
@@ -41,7 +42,7 @@ export function languageInfo(language: 'typescript' | 'javascript'): Record<stri
   };
 }
 
-export function kernelInfo(language: 'typescript' | 'javascript', debuggerAvailable: boolean): Record<string, unknown> {
+export function kernelInfo(language: 'typescript' | 'javascript', debuggerAvailable: boolean): KernelInfoReply {
   return {
     status: 'ok',
     protocol_version: PROTOCOL_VERSION,

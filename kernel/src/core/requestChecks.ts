@@ -45,3 +45,11 @@ export function checkCodeCursor(c: Record<string, unknown>): string | undefined 
   }
   return undefined;
 }
+
+/** `user_expressions` after checkExecute: its string entries (missing or null: none). */
+export function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return out;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}

@@ -23,6 +23,14 @@ const INITIALIZED_FALLBACK_MS = 300;
 /** Time for the runner's SIGINT watchdog thread to arm V8's termination before we resume. */
 const SIGINT_SETTLE_MS = 30;
 
+/**
+ * After an interrupt delivered while paused, the cell unwinds on resume. Node's vm restores its
+ * default SIGINT disposition (exit) for a moment when a `breakOnSigint` run ends, before the
+ * runner's own listener is back: a second SIGINT from the runtime's interrupt retries landing
+ * then kills the runner (variables lost). The runtime holds its signals while this window is open.
+ */
+const SIGNALLED_QUIET_MS = 1000;
+
 export class DebugAdapter implements IDebugger {
   private seq = 1;
   private readonly session: DebugSession;
@@ -34,6 +42,8 @@ export class DebugAdapter implements IDebugger {
   private unskip?: () => Promise<void>;
   private readonly stopRecordListener: () => void;
   private readonly ctx: HandlerContext;
+  /** Epoch ms until which the runtime must not signal the runner again (see SIGNALLED_QUIET_MS). */
+  private signalledUntil = 0;
 
   constructor(private readonly host: DebuggerHost) {
     this.session = new DebugSession(host.cells, host.language, (event, body) => this.sendEvent(event, body));
@@ -84,7 +94,7 @@ export class DebugAdapter implements IDebugger {
   }
 
   runnerBusyUntil(): number {
-    return runnerBusyUntil();
+    return Math.max(runnerBusyUntil(), this.signalledUntil);
   }
 
   async onInterrupt(): Promise<void> {
@@ -94,9 +104,11 @@ export class DebugAdapter implements IDebugger {
     // while the thread is paused, so the cell ends with an error on resume. Resuming first lets
     // the rest of the cell (often microseconds) finish before the runtime's SIGINT arrives.
     const pid = thread.target.pid;
+    let signalled = false;
     if (thread.id === 1 && pid) {
       try {
         process.kill(pid, 'SIGINT');
+        signalled = true;
         // The watchdog thread must see the signal before the main thread runs again; on a
         // loaded machine its wake-up can lag behind our resume round trip.
         await new Promise((r) => setTimeout(r, SIGINT_SETTLE_MS));
@@ -107,12 +119,19 @@ export class DebugAdapter implements IDebugger {
     // Let the interrupt land instead of re-hitting a breakpoint on the way out; pauses come back
     // after a grace period or, at the latest, before the next cell runs (so its breakpoints hit).
     await thread.cdp.send('Debugger.setSkipAllPauses', { skip: true }).catch(() => undefined);
+    if (signalled) this.signalledUntil = Date.now() + SIGNALLED_QUIET_MS;
     await thread.resume().catch(() => undefined);
+    if (signalled) this.signalledUntil = Date.now() + SIGNALLED_QUIET_MS;
     clearTimeout(this.interruptTimer);
     const unskip = (): Promise<void> => {
       clearTimeout(this.interruptTimer);
       this.unskip = undefined;
-      return thread.cdp.isClosed ? Promise.resolve() : thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).then(() => undefined, () => undefined);
+      return thread.cdp.isClosed
+        ? Promise.resolve()
+        : thread.cdp.send('Debugger.setSkipAllPauses', { skip: false }).then(
+            () => undefined,
+            () => undefined,
+          );
     };
     this.unskip = unskip;
     this.interruptTimer = setTimeout(() => void unskip(), 500);

@@ -65,7 +65,11 @@ export interface IDebugger {
   ready(): Promise<void>;
   /** The user interrupted the kernel: resume a paused notebook so the interrupt can land. */
   onInterrupt(): Promise<void>;
-  /** When the debugger evaluations now running on the notebook's main thread end (epoch ms), or 0: no restart for a stuck cell before then. */
+  /**
+   * When the debugger evaluations now running on the notebook's main thread end (epoch ms), or 0:
+   * no restart for a stuck cell before then, and no SIGINT either (it cannot stop them; right
+   * after an interrupt delivered while paused, a second one could land as the cell unwinds).
+   */
   runnerBusyUntil(): number;
   dispose(): Promise<void>;
 }

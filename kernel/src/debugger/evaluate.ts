@@ -14,6 +14,7 @@ import type { Protocol } from 'devtools-protocol';
 import { INTERNAL_URL_SUFFIX } from './scripts';
 import type { Thread } from './thread';
 import { UserError } from './errors';
+import { orFail } from '../common/deadline';
 
 type RemoteObject = Protocol.Runtime.RemoteObject;
 
@@ -44,7 +45,12 @@ async function limited<T>(run: Promise<T>, limitMs: number, paused: boolean): Pr
   const where = paused ? 'the program is still paused where it was' : 'the program is still running';
   const started = Date.now();
   try {
-    return await withTimeout(run, limitMs + REPLY_MARGIN_MS, 'Evaluation', `evaluation did not end within ${seconds(limitMs + REPLY_MARGIN_MS)}; the target may still be running it (interrupt or restart the kernel)`);
+    return await withTimeout(
+      run,
+      limitMs + REPLY_MARGIN_MS,
+      'Evaluation',
+      `evaluation did not end within ${seconds(limitMs + REPLY_MARGIN_MS)}; the target may still be running it (interrupt or restart the kernel)`,
+    );
   } catch (e) {
     // Terminated well before its limit: an interrupt (SIGINT in the target) ended it.
     if (timedOut(e) && Date.now() - started < limitMs * 0.9) throw new UserError('evaluation interrupted');
@@ -54,11 +60,7 @@ async function limited<T>(run: Promise<T>, limitMs: number, paused: boolean): Pr
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string, message = `${what} timed out: the notebook runner is busy`): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(message)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  return orFail(p, ms, () => new UserError(message));
 }
 
 export function callArgument(o: RemoteObject): Protocol.Runtime.CallArgument {

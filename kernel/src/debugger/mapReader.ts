@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import type { ITarget } from '../targets/target';
 import { MAX_SOURCE_MAP_BYTES } from './scriptMaps';
 import { INTERNAL_URL_SUFFIX } from './scripts';
+import { within } from '../common/deadline';
 
 const READ_TIMEOUT_MS = 3000;
 
@@ -25,16 +26,12 @@ async function readThroughTarget(target: ITarget, path: string): Promise<string 
     `(() => { try { const fs = process.getBuiltinModule ? process.getBuiltinModule('fs') : require('fs');` +
     ` const p = ${JSON.stringify(path)}; if (!fs.statSync(p).isFile() || fs.statSync(p).size > ${MAX_SOURCE_MAP_BYTES}) return null;` +
     ` return fs.readFileSync(p, 'utf8'); } catch { return null; } })()\n//# sourceURL=read${INTERNAL_URL_SUFFIX}`;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), READ_TIMEOUT_MS)));
   try {
-    const r = await Promise.race([target.cdp.send('Runtime.evaluate', { expression, returnByValue: true, silent: true }), timeout]);
+    const r = await within(target.cdp.send('Runtime.evaluate', { expression, returnByValue: true, silent: true }), READ_TIMEOUT_MS);
     const v = r?.result?.value;
     return typeof v === 'string' && v.length <= MAX_SOURCE_MAP_BYTES ? v : undefined;
   } catch {
     return undefined;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -160,9 +160,9 @@ export class ScriptMaps {
       const source = l.map.resolvedSources[l.paths.indexOf(path)];
       for (let line = line0; line <= line0 + SNAP_LINES; line++) {
         const all = allGeneratedPositionsFor(l.map, { source, line: line + 1, column: line === line0 ? (col0 ?? 0) : 0, bias: LEAST_UPPER_BOUND });
-        const first = all.filter((g) => g.line !== null).sort((a, b) => a.line! - b.line! || a.column! - b.column!)[0];
+        const first = all.filter((g) => g.line !== null).sort((a, b) => a.line - b.line || a.column - b.column)[0];
         if (first) {
-          out.push({ scriptId: id, url: l.url, line0: first.line! - 1, col0: first.column ?? 0 });
+          out.push({ scriptId: id, url: l.url, line0: first.line - 1, col0: first.column ?? 0 });
           break;
         }
       }

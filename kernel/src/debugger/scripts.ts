@@ -30,7 +30,8 @@ export function urlToPath(url: string): string | undefined {
   return url;
 }
 
-function escapeRegex(s: string): string {
+/** `s` as a regular expression that matches exactly `s`. */
+export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 

@@ -10,6 +10,7 @@ import { UserError } from './errors';
 import { type ExceptionMode } from './exceptions';
 import type { DapEvents } from './protocol';
 import { Thread } from './thread';
+import { within } from '../common/deadline';
 
 const log = logger('dap');
 
@@ -80,6 +81,7 @@ export class DebugSession {
       else this.runnerGone ??= deferred();
     });
     if (this.started) this.track(thread.attach());
+    else if (target.threadId === 1) thread.prewarm();
     if (target.threadId === 1 && this.runnerGone) {
       this.runnerGone.resolve();
       this.runnerGone = undefined;
@@ -93,9 +95,7 @@ export class DebugSession {
   async ready(): Promise<void> {
     const gone = this.runnerGone;
     if (this.started && gone) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([gone.promise, new Promise<void>((r) => (timer = setTimeout(r, RUNNER_RELINK_MS)))]);
-      clearTimeout(timer);
+      await within(gone.promise, RUNNER_RELINK_MS);
     }
     await this.settled();
   }

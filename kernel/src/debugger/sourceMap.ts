@@ -1,6 +1,8 @@
-// Minimal source map v3 reader for the kernel's own cell maps (generated JS -> cell source):
-// decodes the VLQ `mappings` and answers both directions by line, which is all breakpoints and
-// stack frames need. Positions here are 0-based; callers convert at the DAP edge.
+// The kernel's own cell maps (generated JS -> cell source), answered both directions by line, which
+// is all breakpoints and stack frames need; trace-mapping decodes them. Positions here are 0-based;
+// callers convert at the DAP edge.
+
+import { decodedMappings, TraceMap } from '@jridgewell/trace-mapping';
 
 export interface Position0 {
   line0: number;
@@ -14,29 +16,6 @@ interface Segment {
   srcCol: number;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
-
-/** Decodes one mappings line group into [genCol, src, srcLine, srcCol, name?] deltas. */
-export function decodeVlq(text: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const ch of text) {
-    const digit = B64_INDEX.get(ch);
-    if (digit === undefined) throw new Error(`invalid base64 VLQ character '${ch}'`);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return out;
-}
-
 export class LineMap {
   /** Segments sorted by generated position. */
   private readonly segments: Segment[] = [];
@@ -46,20 +25,11 @@ export class LineMap {
   constructor(mapJson: string) {
     const map = JSON.parse(mapJson) as { mappings?: unknown };
     if (typeof map.mappings !== 'string') throw new Error('source map has no mappings');
-    let srcLine = 0;
-    let srcCol = 0;
-    let src = 0;
-    map.mappings.split(';').forEach((lineText, genLine) => {
-      let genCol = 0;
-      for (const segText of lineText.split(',')) {
-        if (!segText) continue;
-        const f = decodeVlq(segText);
-        genCol += f[0];
-        if (f.length < 4) continue;
-        src += f[1];
-        srcLine += f[2];
-        srcCol += f[3];
-        if (src === 0) this.segments.push({ genLine, genCol, srcLine, srcCol });
+    // Decoding is trace-mapping's; only segments into the first source (the cell) are kept.
+    decodedMappings(new TraceMap(mapJson)).forEach((line, genLine) => {
+      for (const seg of line) {
+        if (seg.length === 1 || seg[1] !== 0) continue;
+        this.segments.push({ genLine, genCol: seg[0], srcLine: seg[2], srcCol: seg[3] });
       }
     });
     this.bySource = [...this.segments].sort((a, b) => a.srcLine - b.srcLine || a.srcCol - b.srcCol || a.genLine - b.genLine || a.genCol - b.genCol);

@@ -56,7 +56,14 @@ function uiLocation(cells: CellFiles, maps: ScriptMaps, script: ScriptInfo | und
  * async stacks are on): a label per hop ("await", "setTimeout", …) then its visible frames, mapped
  * like the synchronous ones. These frames have no scopes (V8 keeps no variables for them).
  */
-export function buildAsyncFrames(trace: Protocol.Runtime.StackTrace | undefined, sync: FrameInfo[], scripts: ScriptRegistry, cells: CellFiles, maps: ScriptMaps, limit = MAX_ASYNC_FRAMES): DebugProtocol.StackFrame[] {
+export function buildAsyncFrames(
+  trace: Protocol.Runtime.StackTrace | undefined,
+  sync: FrameInfo[],
+  scripts: ScriptRegistry,
+  cells: CellFiles,
+  maps: ScriptMaps,
+  limit = MAX_ASYNC_FRAMES,
+): DebugProtocol.StackFrame[] {
   const out: DebugProtocol.StackFrame[] = [];
   // A cell's top level is one frame: when the pause shows it already, its async re-appearances
   // (the REPL wrapper awaited by the runner) are dropped.
@@ -73,7 +80,14 @@ export function buildAsyncFrames(trace: Protocol.Runtime.StackTrace | undefined,
       const prev = visible[visible.length - 1] ?? out[out.length - 1];
       if (name === CELL_FRAME_NAME && (topLevels.has(ui.path) || (prev?.name === CELL_FRAME_NAME && prev.source?.path === ui.path))) continue;
       const id = nextFrameId++;
-      visible.push({ id, name, line: ui.line, column: ui.column, source: ui.path ? { path: ui.path, name: ui.path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` }, presentationHint: 'subtle' });
+      visible.push({
+        id,
+        name,
+        line: ui.line,
+        column: ui.column,
+        source: ui.path ? { path: ui.path, name: ui.path.split(/[\\/]/).pop() } : { name: script.url || `VM${script.scriptId}` },
+        presentationHint: 'subtle',
+      });
     }
     if (!visible.length) continue;
     out.push({ id: nextFrameId++, name: `[async ${t.description || 'call'}]`, line: 0, column: 0, presentationHint: 'label' }, ...visible);
@@ -121,7 +135,13 @@ export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: 
       callFrame: cf,
       script,
       topLevel: false,
-      dap: { id, name: cf.functionName || '<anonymous>', line: cf.location.lineNumber + 1, column: (cf.location.columnNumber ?? 0) + 1, source: { path: script?.path ?? script?.url ?? '', presentationHint: 'deemphasize' } },
+      dap: {
+        id,
+        name: cf.functionName || '<anonymous>',
+        line: cf.location.lineNumber + 1,
+        column: (cf.location.columnNumber ?? 0) + 1,
+        source: { path: script?.path ?? script?.url ?? '', presentationHint: 'deemphasize' },
+      },
     });
   }
   return frames;

@@ -13,8 +13,9 @@ import type { BreakpointModel, UserBreakpoint } from './breakpoints/model';
 import { CatchPredictor, type ExceptionMode } from './exceptions';
 import type { DapEvents } from './protocol';
 import { targetFileReader } from './mapReader';
+import { InstrumentationBreakpoint } from './instrumentation';
 import { ScriptMaps } from './scriptMaps';
-import { INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
+import { escapeRegex, INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
 import { buildAsyncFrames, buildFrames, type FrameInfo } from './stack';
 import { UserError } from './errors';
 import { VariableStore } from './variables/store';
@@ -48,10 +49,6 @@ let pauseGeneration = 0;
 /** Upper bound on waiting for `Debugger.resumed` after a resume command succeeded. */
 const RESUMED_EVENT_WAIT_MS = 2000;
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 export class Thread {
   readonly scripts: ScriptRegistry;
   /** Source maps of the target's own files (compiled TypeScript): breakpoints and stacks go through them. */
@@ -76,6 +73,11 @@ export class Thread {
   private inspectGeneration = 0;
   /** Callers of resume() waiting for the target to report that it left the pause. */
   private resumeWaiters: Array<() => void> = [];
+  private readonly instrumentation: InstrumentationBreakpoint;
+  /** A warm-up enable/disable of the Debugger domain in flight (see prewarm). */
+  private warming?: Promise<void>;
+  /** Debugger is enabled by the warm-up only (no client): pauses are not ours to report. */
+  private warmingNow = false;
 
   constructor(
     readonly target: ITarget,
@@ -85,6 +87,7 @@ export class Thread {
     this.asyncStacksWhileRunning = target.threadId === 1;
     this.readFile = targetFileReader(target);
     this.maps = new ScriptMaps(this.readFile);
+    this.instrumentation = new InstrumentationBreakpoint(target.cdp);
     this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, maps: this.maps, changed: (bp) => this.breakpointChanged(bp) });
     this.predictor = new CatchPredictor(async (scriptId) => (await this.cdp.send('Debugger.getScriptSource', { scriptId })).scriptSource);
     const cdp = target.cdp;
@@ -139,7 +142,29 @@ export class Thread {
     return out;
   }
 
+  /**
+   * A process's first Debugger.enable costs V8 per-script work (~100 ms for the runner's own code);
+   * later ones a few ms. Done once when the debugger loads (JupyterLab asks debugInfo on connect)
+   * and disabled at once, so the user's `attach` is quick and cells run undebugged meanwhile.
+   */
+  prewarm(): void {
+    if (this.attached || this.warming) return;
+    this.warming = (async () => {
+      await this.target.ready();
+      if (this.attached || this.cdp.isClosed) return;
+      this.warmingNow = true;
+      try {
+        await this.cdp.send('Debugger.enable', {});
+        await this.cdp.send('Debugger.disable');
+      } finally {
+        this.warmingNow = false;
+      }
+    })().catch((e) => log.debug(`debugger warm-up failed: ${(e as Error).message}`));
+  }
+
   async attach(): Promise<void> {
+    if (this.attached) return;
+    await this.warming;
     if (this.attached) return;
     await this.target.ready();
     this.scripts.clear();
@@ -148,12 +173,8 @@ export class Thread {
     await this.cdp.send('Debugger.enable', {});
     this.attached = true;
     const bps = this.host.model.all();
-    await Promise.all([
-      this.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.blackboxPatterns() }),
-      this.applyExceptionMode(),
-      this.cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }).catch(() => undefined),
-      this.binder.update(bps, []),
-    ]);
+    this.instrumentation.reset();
+    await Promise.all([this.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.blackboxPatterns() }), this.applyExceptionMode(), this.updateInstrumentation(), this.binder.update(bps, [])]);
     if (bps.length && this.asyncStacksWhileRunning) await this.enableAsyncStacks();
   }
 
@@ -170,6 +191,7 @@ export class Thread {
       this.paused ? this.cdp.send('Debugger.resume', {}).catch(() => undefined) : undefined,
     ]);
     await this.cdp.send('Debugger.disable').catch(() => undefined);
+    this.instrumentation.reset();
     this.asyncStacks = false;
     await this.releaseInspectStores();
     this.onResumed();
@@ -184,8 +206,14 @@ export class Thread {
 
   async updateBreakpoints(added: readonly UserBreakpoint[], removed: readonly UserBreakpoint[]): Promise<void> {
     if (!this.attached) return;
-    await this.binder.update(added, removed);
+    await Promise.all([this.binder.update(added, removed), this.updateInstrumentation()]);
     if (added.length && this.asyncStacksWhileRunning) await this.enableAsyncStacks();
+  }
+
+  /** The instrumentation breakpoint is set while a breakpoint outside the cells exists. */
+  private updateInstrumentation(): Promise<void> {
+    const cells = this.host.cells;
+    return this.instrumentation.update(this.host.model.all().some((bp) => !cells.isCellPath(bp.path) && !cells.get(bp.path)));
   }
 
   private async enableAsyncStacks(): Promise<void> {
@@ -200,6 +228,8 @@ export class Thread {
   }
 
   private async onPaused(ev: Protocol.Debugger.PausedEvent): Promise<void> {
+    // A `debugger` statement during the warm-up's moment of Debugger enabled: nobody debugs yet.
+    if (this.warmingNow && !this.attached) return void (await this.cdp.send('Debugger.resume', {}).catch(() => undefined));
     if (ev.reason === 'instrumentation') return this.onInstrumentation(ev);
     const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells, this.maps);
     const expected = this.expect;
@@ -254,7 +284,10 @@ export class Thread {
       if (!this.attached) return;
       await Promise.all(sources.map((path) => this.binder.refreshPath(path, this.host.model.forPath(path))));
     });
-    this.mapWork.set(ev.scriptId, work.catch((e) => log.warn('placing breakpoints through a source map failed', e)));
+    this.mapWork.set(
+      ev.scriptId,
+      work.catch((e) => log.warn('placing breakpoints through a source map failed', e)),
+    );
   }
 
   /** A script with a source map is about to run: place its breakpoints through the map first. */
@@ -283,6 +316,7 @@ export class Thread {
 
   private onClosed(): void {
     this.attached = false;
+    this.instrumentation.reset();
     this.binder.reset();
     this.onResumed();
     this.inspectStores = [];

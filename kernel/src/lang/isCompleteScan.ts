@@ -16,7 +16,6 @@ export function scanIsComplete(code: string): IsCompleteResult {
   const stack: string[] = [];
   let mode: Mode = 'code';
   let last = ''; // last significant code character
-  let lastWordEnd = ''; // text of code before the current `/`, for regex detection
   let inClass = false;
   for (let i = 0; i < code.length; i++) {
     const c = code[i];
@@ -26,39 +25,39 @@ export function scanIsComplete(code: string): IsCompleteResult {
         if (c === '\n') mode = 'code';
         continue;
       case 'block':
-        if (c === '*' && next === '/') (mode = 'code'), i++;
+        if (c === '*' && next === '/') ((mode = 'code'), i++);
         continue;
       case 'sq':
       case 'dq':
         if (c === '\\') i++;
         else if (c === '\n') return { status: 'invalid' };
-        else if (c === (mode === 'sq' ? "'" : '"')) (mode = 'code'), (last = c);
+        else if (c === (mode === 'sq' ? "'" : '"')) ((mode = 'code'), (last = c));
         continue;
       case 'tpl':
         if (c === '\\') i++;
-        else if (c === '`') (mode = 'code'), (last = c);
-        else if (c === '$' && next === '{') stack.push('${'), (mode = 'code'), (last = '{'), i++;
+        else if (c === '`') ((mode = 'code'), (last = c));
+        else if (c === '$' && next === '{') (stack.push('${'), (mode = 'code'), (last = '{'), i++);
         continue;
       case 'regex':
         if (c === '\\') i++;
         else if (c === '[') inClass = true;
         else if (c === ']') inClass = false;
         else if (c === '\n') return { status: 'invalid' };
-        else if (c === '/' && !inClass) (mode = 'code'), (last = 'a');
+        else if (c === '/' && !inClass) ((mode = 'code'), (last = 'a'));
         continue;
       case 'code':
         break;
     }
-    if (c === '/' && next === '/') (mode = 'line'), i++;
-    else if (c === '/' && next === '*') (mode = 'block'), i++;
+    if (c === '/' && next === '/') ((mode = 'line'), i++);
+    else if (c === '/' && next === '*') ((mode = 'block'), i++);
     else if (c === '/') {
-      lastWordEnd = code.slice(Math.max(0, i - 12), i).trimEnd();
-      if (REGEX_AFTER.has(last) || REGEX_AFTER_WORD.test(lastWordEnd)) (mode = 'regex'), (inClass = false);
+      const lastWordEnd = code.slice(Math.max(0, i - 12), i).trimEnd(); // for regex detection
+      if (REGEX_AFTER.has(last) || REGEX_AFTER_WORD.test(lastWordEnd)) ((mode = 'regex'), (inClass = false));
       else last = c;
     } else if (c === "'") mode = 'sq';
     else if (c === '"') mode = 'dq';
     else if (c === '`') mode = 'tpl';
-    else if (c === '{' || c === '(' || c === '[') stack.push(c), (last = c);
+    else if (c === '{' || c === '(' || c === '[') (stack.push(c), (last = c));
     else if (c === '}' || c === ')' || c === ']') {
       const open = stack.pop();
       if (open === '${' && c === '}') mode = 'tpl';

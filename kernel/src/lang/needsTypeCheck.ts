@@ -24,9 +24,9 @@ export function needsTypeCheck(code: string): boolean {
 function tokenize(text: string): Token[] | undefined {
   const out: Token[] = [];
   let newline = false;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
-    if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') (newline = true), i++;
+    if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') ((newline = true), i++);
     else if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') i++;
     else if (c === '/' && text[i + 1] === '/') {
       while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
@@ -39,10 +39,10 @@ function tokenize(text: string): Token[] | undefined {
       const end = stringEnd(text, i);
       if (end < 0) return undefined;
       out.push({ kind: 'str', text: text.slice(i, end), newlineBefore: newline });
-      (newline = false), (i = end);
+      ((newline = false), (i = end));
     } else if (c === '(' || c === ')' || c === ';') {
       out.push({ kind: c, text: c, newlineBefore: newline });
-      (newline = false), i++;
+      ((newline = false), i++);
     } else if ((c >= '0' && c <= '9') || (c === '.' && text[i + 1] >= '0' && text[i + 1] <= '9')) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
@@ -51,13 +51,13 @@ function tokenize(text: string): Token[] | undefined {
       // Legacy octals (`07`), bigints (`1n`), members (`1..x`) and `3in` are not plain numbers.
       if (/^0\d/.test(m[0]) || /[\w$.\\]/.test(text[end] ?? '')) return undefined;
       out.push({ kind: 'num', text: m[0], newlineBefore: newline });
-      (newline = false), (i = end);
+      ((newline = false), (i = end));
     } else {
       const op = NUMERIC_OPS.find((o) => text.startsWith(o, i));
       // Assignments (`+=`), comparisons (`>=`) and increments (`++`) are never plain arithmetic.
       if (!op || text[i + op.length] === '=' || ((op === '+' || op === '-') && text[i + 1] === op)) return undefined;
       out.push({ kind: 'op', text: op, newlineBefore: newline });
-      (newline = false), (i += op.length);
+      ((newline = false), (i += op.length));
     }
   }
   return out;
@@ -86,7 +86,7 @@ function isLiteralArithmetic(tokens: Token[]): boolean {
   let i = 0;
   const unary = (): boolean => {
     let prefixed = false;
-    while (tokens[i]?.kind === 'op' && (tokens[i].text === '+' || (!hasString && tokens[i].text === '-'))) (i++), (prefixed = true);
+    while (tokens[i]?.kind === 'op' && (tokens[i].text === '+' || (!hasString && tokens[i].text === '-'))) (i++, (prefixed = true));
     const t = tokens[i];
     if (t?.kind === 'num' || t?.kind === 'str') i++;
     else if (t?.kind === '(') {

@@ -6,7 +6,7 @@ import type { InspectResult } from './service/protocol';
 export function inspectBundle(r: InspectResult): Record<string, string> {
   const plain = [r.signature];
   const md = ['```typescript', r.signature, '```'];
-  if (r.documentation) plain.push('', r.documentation), md.push('', r.documentation);
+  if (r.documentation) (plain.push('', r.documentation), md.push('', r.documentation));
   if (r.tags.length) {
     plain.push('', ...r.tags);
     md.push('', ...r.tags.map((t) => `*${t.replace(/^@(\S+)/, '@$1*')}  `));

@@ -5,9 +5,11 @@
 // worker is still starting, completion and hover wait for its full program (bounded: a wrong
 // `any` or an empty list is worse than a short wait), then answer from the runtime alone.
 // is_complete answers trivial cells with a bracket scanner and never waits for a cold worker.
+// Completion while typing one identifier further is answered from the last list (completionCache.ts).
 
 import { logger } from '../common/log';
-import { codePointToUtf16, utf16ToCodePoint } from './codePoints';
+import { codePointToUtf16, utf16ToCodePoint } from '../common/codePoints';
+import { CompletionCache } from './completionCache';
 import { identifierStart } from './identifier';
 import { isTrivialComplete, scanIsComplete } from './isCompleteScan';
 import { blankMagics } from './magics';
@@ -67,13 +69,11 @@ const log = logger('lang');
 export class LanguageService {
   private readonly cells: WorkerInit['cells'] = [];
   private readonly client: WorkerClient;
+  private readonly completions = new CompletionCache();
   private disposed = false;
 
   constructor(private readonly opts: LanguageServiceOptions) {
-    this.client = new WorkerClient(
-      () => ({ language: opts.language, notebookDir: opts.notebookDir, extraDeclarations: opts.extraDeclarations, cells: [...this.cells] }),
-      log,
-    );
+    this.client = new WorkerClient(() => ({ language: opts.language, notebookDir: opts.notebookDir, extraDeclarations: opts.extraDeclarations, cells: [...this.cells] }), log);
   }
 
   /** Starts the compiler worker in the background (returns at once). */
@@ -89,6 +89,11 @@ export class LanguageService {
   /** True once the worker's answers come from the full program (real Node typings). */
   get isFull(): boolean {
     return this.client.full;
+  }
+
+  /** Completions answered from the last list without asking the worker (for tests). */
+  get cachedCompletions(): number {
+    return this.completions.hits;
   }
 
   /** Deadline of a completion or hover: longer while the worker is still starting. */
@@ -107,6 +112,7 @@ export class LanguageService {
   /** The cell about to run (or that ran) — becomes part of the program for later cells. */
   addCell(code: string, executionCount: number): void {
     this.cells.push({ code, executionCount });
+    this.completions.invalidate();
     this.client.notify({ type: 'addCell', code, executionCount });
   }
 
@@ -127,7 +133,14 @@ export class LanguageService {
     let r: CompletionResult;
     try {
       if (code.length > MAX_INTERACTIVE_CHARS) throw new Error(`cell too large (${code.length} characters)`);
-      r = await this.client.request('complete', { code, pos }, this.interactiveTimeout);
+      const cached = this.completions.lookup(code, pos);
+      if (cached) r = cached;
+      else {
+        const generation = this.completions.current;
+        const full = this.client.full;
+        r = await this.client.request('complete', { code, pos }, this.interactiveTimeout);
+        if (full) this.completions.store(code, pos, r, generation);
+      }
     } catch (err) {
       log.warn('completion unavailable (runtime members only)', err);
       r = runtimeOnlyCompletion(code, pos);

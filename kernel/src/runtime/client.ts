@@ -10,24 +10,10 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { logger } from '../common/log';
 import { describeEnded, groupMembers, signalGroup, type GroupMember } from './processGroup';
-import type { ErrorInfo, ExecuteOrder, FromRunner, MimeBundle, ToRunner } from './protocol';
+import type { Done, IRunnerLink, IRuntime, OutputSink } from './api';
+import type { ExecuteOrder, FromRunner, ToRunner } from './protocol';
 
 const log = logger('runtime');
-
-export type Done = Extract<FromRunner, { type: 'done' }>;
-
-/** Where runner output goes; `cell` is the execution id given to `execute`. */
-export interface OutputSink {
-  stream(cell: number, name: 'stdout' | 'stderr', text: string): void;
-  display(cell: number, bundle: MimeBundle, displayId: string | undefined, update: boolean): void;
-  clear(cell: number, wait: boolean): void;
-  /** Ask the frontend for input; resolves with the reply or rejects when it cannot be asked. */
-  inputRequest(cell: number, prompt: string, password: boolean): Promise<string>;
-  asyncError(cell: number, error: ErrorInfo): void;
-  comm(cell: number, msg: Extract<FromRunner, { type: 'comm_open' | 'comm_msg' | 'comm_close' }>): void;
-  /** The runner was replaced; `reason` is shown to the user when a cell was running. */
-  runnerRestarted(link: { cdp: Duplex; pid: number }): void;
-}
 
 interface Runner {
   child: ChildProcess;
@@ -44,7 +30,7 @@ const QUERY_TIMEOUT_MS = 250;
 const TERM_GRACE_MS = 300;
 const TERM_POLL_MS = 25;
 
-export class RuntimeClient {
+export class RuntimeClient implements IRuntime, IRunnerLink {
   private runner!: Runner;
   private pending: { id: number; resolve: (d: Done) => void } | undefined;
   private readonly answers = new Map<number, (v: unknown) => void>();
@@ -118,8 +104,11 @@ export class RuntimeClient {
         this.restart('The cell did not stop when interrupted (an asynchronous loop?), so the runner process was restarted. Variables were lost.');
         return;
       }
-      // The signal stops synchronous code (breakOnSigint); the order ends an awaiting cell.
-      r.child.kill('SIGINT');
+      // The signal stops synchronous code (breakOnSigint); the order ends an awaiting cell. None
+      // while busyUntil() lies ahead: SIGINT cannot stop a debugger evaluation, and right after the
+      // debugger signalled a paused cell a second one may land while Node's vm has SIGINT at its
+      // default (exit) as the cell unwinds — killing the runner.
+      if (Date.now() >= busyUntil()) r.child.kill('SIGINT');
       this.send({ type: 'interrupt', id });
       this.interruptTimer = setTimeout(tick, INTERRUPT_RETRY_MS);
     };

@@ -29,7 +29,10 @@ export function parseStat(line: string): ProcStat | undefined {
   const close = line.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(line.slice(0, open).trim());
-  const rest = line.slice(close + 1).trim().split(/\s+/);
+  const rest = line
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const ppid = Number(rest[1]);
   const pgrp = Number(rest[2]);
   const starttime = Number(rest[19]);

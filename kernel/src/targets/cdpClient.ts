@@ -55,7 +55,7 @@ export class CdpClient {
     }
     const id = this.nextId++;
     return new Promise<CdpResult<M>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject, error });
+      this.pending.set(id, { resolve: resolve, reject, error });
       log.debug(`-> ${id} ${method}`);
       this.transport.send({ id, method, params: params[0] ?? {} });
     });
@@ -72,7 +72,7 @@ export class CdpClient {
   onAny(listener: (method: string, params: unknown) => void): void {
     let set = this.listeners.get('*');
     if (!set) this.listeners.set('*', (set = new Set()));
-    set.add(listener as unknown as Listener);
+    set.add(listener);
   }
 
   onClose(listener: () => void): void {

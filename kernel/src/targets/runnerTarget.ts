@@ -1,13 +1,16 @@
 // The notebook runner as a debug target (thread 1): a CDP client over the runner's agent pipe.
 
 import * as path from 'node:path';
-import type { AgentHello } from '../agent/protocol';
+import type { AgentHello } from '../link/protocol';
 import { CdpClient } from './cdpClient';
 import type { ITarget } from './target';
 import { StreamTransport } from './transport';
 import type { Duplex } from 'node:stream';
+import { within } from '../common/deadline';
 
 const KERNEL_ROOT = path.resolve(__dirname, '..', '..');
+/** How long a new runner's agent gets to say hello before the session goes on without it. */
+const HELLO_GRACE_MS = 2000;
 
 export class RunnerTarget implements ITarget {
   readonly onThisHost = true;
@@ -19,7 +22,10 @@ export class RunnerTarget implements ITarget {
   /** Worker threads that cells started (announced by the agent): the others are the runner's own. */
   readonly userWorkers = new Set<string>();
 
-  constructor(stream: Duplex, readonly pid: number) {
+  constructor(
+    stream: Duplex,
+    readonly pid: number,
+  ) {
     this.name = `Notebook (runner pid ${pid})`;
     this.cdp = new CdpClient(new StreamTransport(stream));
     this.cdp.onAny((method, params) => {
@@ -46,7 +52,7 @@ export class RunnerTarget implements ITarget {
   }
 
   ready(): Promise<void> {
-    return Promise.race([this.helloSeen, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
+    return within(this.helloSeen, HELLO_GRACE_MS);
   }
 
   onClose(listener: () => void): void {

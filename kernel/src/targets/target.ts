@@ -1,5 +1,5 @@
 // A debug target: one JavaScript thread reachable over CDP. The notebook's runner is thread 1;
-// attached processes (a later feature) are further threads. The adapter only ever sees ITarget,
+// attached processes (by port, by pid, or an agent that dialed back) and their workers are further threads. The adapter only ever sees ITarget,
 // so a remote process is "just another target".
 
 import type { CdpClient } from './cdpClient';

@@ -3,7 +3,7 @@
 // any byte stream with the agent link's length-prefixed JSON.
 
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FrameDecoder } from '../agent/framing';
+import { encodeFrame, FrameDecoder } from '../link/framing';
 import { logger } from '../common/log';
 
 const log = logger('targets');

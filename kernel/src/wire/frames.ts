@@ -6,25 +6,25 @@ import type { Signer } from './signature';
 
 const DELIMITER = Buffer.from('<IDS|MSG>');
 
-export class FrameError extends Error {}
+export class WireFrameError extends Error {}
 
 export function decode(frames: Buffer[], signer: Signer): Message {
   const at = frames.findIndex((f) => f.equals(DELIMITER));
-  if (at < 0) throw new FrameError('no <IDS|MSG> delimiter');
-  if (frames.length < at + 6) throw new FrameError(`expected at least 5 frames after the delimiter, got ${frames.length - at - 1}`);
+  if (at < 0) throw new WireFrameError('no <IDS|MSG> delimiter');
+  if (frames.length < at + 6) throw new WireFrameError(`expected at least 5 frames after the delimiter, got ${frames.length - at - 1}`);
   const identities = frames.slice(0, at);
   const signature = frames[at + 1].toString('ascii');
   const parts = frames.slice(at + 2, at + 6);
   const problem = signer.verify(signature, parts);
-  if (problem) throw new FrameError(problem);
+  if (problem) throw new WireFrameError(problem);
   const [header, parent, metadata, content] = parts.map((p, i) => parseJson(p, ['header', 'parent_header', 'metadata', 'content'][i]));
   if (!header || typeof header.msg_type !== 'string' || typeof header.msg_id !== 'string') {
-    throw new FrameError('header lacks msg_type or msg_id');
+    throw new WireFrameError('header lacks msg_type or msg_id');
   }
   return {
     identities,
     header: header as unknown as Message['header'],
-    parent_header: parent as Message['parent_header'],
+    parent_header: parent,
     metadata,
     content,
     buffers: frames.slice(at + 6),
@@ -36,9 +36,9 @@ function parseJson(buf: Buffer, what: string): Record<string, unknown> {
   try {
     v = JSON.parse(buf.toString('utf8'));
   } catch {
-    throw new FrameError(`${what} is not valid JSON`);
+    throw new WireFrameError(`${what} is not valid JSON`);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new FrameError(`${what} is not a JSON object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new WireFrameError(`${what} is not a JSON object`);
   return v as Record<string, unknown>;
 }
 

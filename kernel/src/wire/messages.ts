@@ -1,5 +1,7 @@
-// Jupyter message envelope types (messaging protocol 5.5) and the channel names. Content shapes
-// for the requests and replies the kernel handles are keyed by msg_type in `contents.ts`.
+// Jupyter message envelope types (messaging protocol 5.5) and the channel names, as they arrive
+// off the wire: msg_type is any string and content any JSON object, because nothing from a socket
+// is trusted. The shapes of what the kernel sends are keyed by msg_type in core/protocol.ts (built
+// on @jupyterlab/services' KernelMessage types); request content is checked in core/requestChecks.ts.
 
 export type Channel = 'shell' | 'control' | 'stdin' | 'iopub';
 

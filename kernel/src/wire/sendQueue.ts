@@ -36,7 +36,7 @@ export class SendQueue {
       try {
         await this.socket.send(frames);
       } catch (e) {
-        this.log.warn(`send on ${this.name} failed`, e as Error);
+        this.log.warn(`send on ${this.name} failed`, e);
       }
     }
     this.running = false;

@@ -7,7 +7,7 @@
 import * as zmq from 'zeromq';
 import { logger } from '../common/log';
 import { endpoint, type ConnectionInfo } from './connection';
-import { decode, encode, FrameError } from './frames';
+import { decode, encode, WireFrameError } from './frames';
 import type { Channel, Message } from './messages';
 import { Heartbeat } from './heartbeat';
 import { HEARTBEAT_MAX_MESSAGE_BYTES, maxMessageBytes } from './limits';
@@ -90,17 +90,17 @@ export class WireServer {
         try {
           msg = decode(frames, this.signer);
         } catch (e) {
-          log.warn(`dropped a message on ${channel}: ${e instanceof FrameError ? e.message : String(e)}`);
+          log.warn(`dropped a message on ${channel}: ${e instanceof WireFrameError ? e.message : String(e)}`);
           continue;
         }
         try {
           onMessage(channel, msg);
         } catch (e) {
-          log.error(`handler threw for ${msg.header.msg_type} on ${channel}`, e as Error);
+          log.error(`handler threw for ${msg.header.msg_type} on ${channel}`, e);
         }
       }
     } catch (e) {
-      if (!this.closed) log.error(`${channel} receive loop ended`, e as Error);
+      if (!this.closed) log.error(`${channel} receive loop ended`, e);
     }
   }
 }

@@ -24,7 +24,7 @@ const SEL = {
 
 // Console messages that are not bugs. With lab/server's /api/me and /api/events stubs on (the
 // default) the console is clean; these only match when LAB_API_STUBS=0 (jupyter_server 1.23
-// lacks those jupyter_server 2 APIs, see docs/lab-e2e.md).
+// lacks those jupyter_server 2 APIs; lab/server/main.py stubs them).
 const BENIGN = [/\/api\/me\b.*404|404.*\/api\/me\b/, /\/api\/events\/subscribe/];
 
 function parseKernelFrame(payload) {
@@ -243,7 +243,7 @@ class Lab {
         await until('initialize request after the toggle click', () => this.dap.slice(mark).some(d => d.dir === '>' && d.name === 'initialize'), 2000, 20);
         break;
       } catch (e) {
-        if (attempt >= 2) throw new Error(`debugger toggle click not taken after 3 tries: ${e.message}`);
+        if (attempt >= 2) throw new Error(`debugger toggle click not taken after 3 tries: ${e.message}`, { cause: e });
         await this.quietDebugTraffic();
       }
     }

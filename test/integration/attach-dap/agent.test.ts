@@ -53,7 +53,11 @@ test('%listen, start with the printed --import command, %attach, stop, inspect, 
   const out = await dap.waitEvent('output', fromOut, 10000, (e) => String(e.body?.output).includes('served /printing'));
   expect(out.body).toMatchObject({ category: 'stdout', threadId });
   // ...and in the notebook, as stream output tagged with the thread.
-  const shown = await kc.waitIopub((m) => m.header.msg_type === 'stream' && String(m.content.text).includes(`[thread ${threadId}] `) && String(m.content.text).includes('served /printing'), 10000, 'target output in the notebook');
+  const shown = await kc.waitIopub(
+    (m) => m.header.msg_type === 'stream' && String(m.content.text).includes(`[thread ${threadId}] `) && String(m.content.text).includes('served /printing'),
+    10000,
+    'target output in the notebook',
+  );
   expect(shown.content.name).toBe('stdout');
 
   const fromDetach = dap.mark();

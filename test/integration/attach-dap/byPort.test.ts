@@ -1,12 +1,15 @@
 // %attach PORT against a real http server started with --inspect=127.0.0.1:0: the DAP flow on
 // the server's thread (breakpoint in its file, real request, stop, stack/variables/evaluate,
 // next, continue), `threads`/`modules`/`source`, then %detach: breakpoints removed, the server
-// still serves, the thread exits.
+// still serves, the thread exits. On this host the kernel moves the attach to an injected agent's
+// link (Node's inspector server writes with Nagle on, ~40 ms a step) and leaves the process's
+// inspector port as the user had it; a process waiting for its debugger (--inspect-brk) is not moved.
 jest.setTimeout(60000);
 
+import { spawn } from 'node:child_process';
 import { DapClient } from '../../helpers/dapClient';
-import { KernelClient } from '../../helpers/kernelClient';
-import { attachedThread, BP_LINE, setServerBreakpoint, startServer, stopAndInspect, writeServer, type Server } from './serverHelpers';
+import { KernelClient, withTimeout } from '../../helpers/kernelClient';
+import { attachedThread, BP_LINE, probePort, setServerBreakpoint, startServer, stopAndInspect, writeServer, type Server } from './serverHelpers';
 
 let kc: KernelClient;
 let dap: DapClient;
@@ -59,7 +62,12 @@ test('attach by port, stop in the handler, inspect, step, continue, detach', asy
   await dap.waitEvent('thread', fromDetach, 5000, (e) => e.body?.threadId === threadId && e.body?.reason === 'exited');
   // The breakpoint is gone from the target: the next request is answered without a stop.
   expect(await server.get('/after-detach', 5000)).toBe(`hello /after-detach from ${server.child.pid}`);
-  expect(dap.events().slice(fromDetach).some((e) => e.event === 'stopped')).toBe(false);
+  expect(
+    dap
+      .events()
+      .slice(fromDetach)
+      .some((e) => e.event === 'stopped'),
+  ).toBe(false);
   const after = await dap.ok<{ threads: { id: number }[] }>('threads');
   expect(after.threads.map((t) => t.id)).toEqual([1]);
 });
@@ -84,4 +92,67 @@ test('an attached process that exits: thread exited, detachedTarget, and a line 
   const line = await kc.waitIopub((m) => m.header.msg_type === 'stream' && String(m.content.text).startsWith(`[thread ${threadId}] detached: `), 10000, 'the notebook message');
   expect(line.content.name).toBe('stderr');
   expect((await running).reply.content.status).toBe('ok');
+});
+
+test('on this host the attach moves to an agent link; the inspector port stays open through %detach and a second %attach', async () => {
+  const s = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
+  try {
+    const inspectPort = Number((await s.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+    for (let round = 1; round <= 2; round++) {
+      const threadId = attachedThread((await kc.execute(`%attach ${inspectPort}`)).stdout);
+      const attached = new RegExp(`(\\[tskernel agent\\] attached to the notebook \\(by port\\)[\\s\\S]*){${round}}`);
+      await s.waitStderr(attached, 10000);
+      expect(await probePort(inspectPort)).toBe('open');
+      const bps = await setServerBreakpoint(dap, s.file);
+      expect(bps[0]).toMatchObject({ verified: true, line: BP_LINE });
+      await stopAndInspect(dap, s, threadId, `/moved-${round}`);
+      await dap.ok('setBreakpoints', { source: { path: s.file }, breakpoints: [] });
+      const d = await kc.execute(`%detach ${threadId}`);
+      expect(d.stdout).toContain(`Detached thread ${threadId}`);
+      await s.waitStderr(new RegExp(`(\\[tskernel agent\\] detached: [\\s\\S]*){${round}}`), 10000);
+      expect(await probePort(inspectPort)).toBe('open');
+      expect(await s.get(`/after-detach-${round}`, 5000)).toBe(`hello /after-detach-${round} from ${s.child.pid}`);
+    }
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a process waiting for its debugger (--inspect-brk) stays on the inspector WebSocket: it stops on its first line, then runs', async () => {
+  const child = spawn(process.execPath, ['--inspect-brk=127.0.0.1:0', writeServer()], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const waitFor = (read: () => string, stream: NodeJS.ReadableStream, re: RegExp, what: string): Promise<RegExpMatchArray> =>
+    withTimeout(
+      new Promise<RegExpMatchArray>((resolve) => {
+        const check = (): void => {
+          const m = re.exec(read());
+          if (m) {
+            stream.off('data', check);
+            resolve(m);
+          }
+        };
+        stream.on('data', check);
+        check();
+      }),
+      15000,
+      what,
+    );
+  try {
+    const inspectPort = Number((await waitFor(() => err, child.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 'the inspector'))[1]);
+    const from = dap.mark();
+    const r = await kc.execute(`%attach ${inspectPort}`);
+    expect(r.reply.content.status).toBe('ok');
+    const threadId = attachedThread(r.stdout);
+    // Let go by the attach (Runtime.runIfWaitingForDebugger), it breaks on its first line.
+    await dap.waitEvent('stopped', from, 10000, (e) => e.body?.threadId === threadId);
+    await dap.ok('continue', { threadId });
+    await waitFor(() => out, child.stdout, /HTTP_PORT (\d+)/, 'the server to start');
+    expect(err).not.toContain('[tskernel agent]');
+    await kc.execute(`%detach ${threadId}`);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });

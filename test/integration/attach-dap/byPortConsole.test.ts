@@ -18,7 +18,10 @@ beforeAll(async () => {
   await dap.start('javascript');
   const file = writeServer();
   // The shared server, plus a console.error with a format string and an object on /err.
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('function handle(req, res) {', "function handle(req, res) { if (req.url === '/err') console.error('bad %s', 'thing', { a: 1, b: 'x' });"));
+  fs.writeFileSync(
+    file,
+    fs.readFileSync(file, 'utf8').replace('function handle(req, res) {', "function handle(req, res) { if (req.url === '/err') console.error('bad %s', 'thing', { a: 1, b: 'x' });"),
+  );
   server = await startServer(file, ['--inspect=127.0.0.1:0']);
 });
 afterAll(async () => {

@@ -6,7 +6,7 @@
 // SIGCONT the kernel reports the target gone and still answers.
 jest.setTimeout(60000);
 
-import { PING_INTERVAL_MS } from '../../../kernel/src/attach/agentLink';
+import { PING_INTERVAL_MS } from '../../../kernel/src/targets/agentLink';
 import { DapClient } from '../../helpers/dapClient';
 import { KernelClient, withTimeout } from '../../helpers/kernelClient';
 import { attachedThread, BP_LINE, setServerBreakpoint, startServer, writeServer, type Server } from './serverHelpers';

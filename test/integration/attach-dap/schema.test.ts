@@ -77,7 +77,10 @@ test('requests, replies and events of a real attach session match the schema', a
   await dap.waitEvent('detachedTarget', from, 10000, (e) => e.body?.threadId === b.target.threadId);
   await exchange('listen', { stop: true }, 'listenRequest', 'listenResponseBody');
 
-  const events = dap.events().slice(from).filter((e) => ['attachedTarget', 'detachedTarget', 'agentWaiting', 'output'].includes(e.event));
+  const events = dap
+    .events()
+    .slice(from)
+    .filter((e) => ['attachedTarget', 'detachedTarget', 'agentWaiting', 'output'].includes(e.event));
   expect(new Set(events.map((e) => e.event))).toEqual(new Set(['attachedTarget', 'detachedTarget', 'agentWaiting', 'output']));
   for (const e of events) {
     check('targetEvent', e);

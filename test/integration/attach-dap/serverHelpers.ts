@@ -7,7 +7,6 @@ import { httpGet, waitForText } from '../attach/attachHelpers';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,17 +46,17 @@ export async function startServer(file: string, nodeArgs: string[] = [], env: Re
   const child = spawn(process.execPath, [...nodeArgs, file], { cwd: path.dirname(file), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const m = await waitForText(() => out, child.stdout!, /HTTP_PORT (\d+)/, 15000, 'server stdout');
+  const m = await waitForText(() => out, child.stdout, /HTTP_PORT (\d+)/, 15000, 'server stdout');
   const httpPort = Number(m[1]);
   return {
     child,
     file,
     httpPort,
     stderr: () => err,
-    waitStderr: (re, timeoutMs = 15000) => waitForText(() => err, child.stderr!, re, timeoutMs, 'server stderr'),
+    waitStderr: (re, timeoutMs = 15000) => waitForText(() => err, child.stderr, re, timeoutMs, 'server stderr'),
     get: (pathName, timeoutMs = 20000) => httpGet(httpPort, pathName, timeoutMs),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

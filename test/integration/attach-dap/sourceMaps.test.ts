@@ -76,7 +76,10 @@ test('breakpoints, stack, stepping and sources in the .ts files of an attached c
   const stopped = await dap.waitEvent('stopped', from, 15000, (e) => e.body?.threadId === threadId);
   expect(stopped.body.reason).toBe('breakpoint');
   expect(await topFrame(threadId)).toMatchObject({ name: 'lazyAnswer', line: LAZY_LINE, source: { path: project.lazyTs } });
-  const verified = dap.events().slice(from).find((e) => e.event === 'breakpoint' && e.body?.breakpoint?.source?.path === project.lazyTs);
+  const verified = dap
+    .events()
+    .slice(from)
+    .find((e) => e.event === 'breakpoint' && e.body?.breakpoint?.source?.path === project.lazyTs);
   expect(verified?.body.breakpoint).toMatchObject({ verified: true, line: LAZY_LINE });
   await dap.ok('continue', { threadId });
   expect(await lazyResponse).toBe('lazy /lazy-one');

@@ -36,7 +36,7 @@ const STRESS_SERVER_JS = [
   "    (e) => res.end('attach failed: ' + e.message),",
   '  );',
   '}',
-  "const server = http.createServer((req, res) => {",
+  'const server = http.createServer((req, res) => {',
   "  if (req.url === '/quit') return res.end('bye', () => server.close());",
   "  return req.url.startsWith('/attach?t=') ? attachRoute(req, res) : handle(req, res);",
   '});',

@@ -64,4 +64,3 @@ export function compileProject(): { dir: string; serverTs: string; lazyTs: strin
   if (!fs.readFileSync(serverJs, 'utf8').includes('//# sourceMappingURL=server.js.map')) throw new Error('no source map reference');
   return { dir, serverTs, lazyTs, serverJs };
 }
-

@@ -109,7 +109,12 @@ test('over the agent: stop in a worker while the main thread serves, late worker
   await kc.execute(`%detach ${main}`);
   for (const id of [main, compute.threadId, late.threadId]) await dap.waitEvent('thread', from, 10000, (e) => e.body?.threadId === id && e.body?.reason === 'exited');
   expect(await server.get('/work?n=5', 5000)).toBe('result 10');
-  expect(dap.events().slice(from).some((e) => e.event === 'stopped')).toBe(false);
+  expect(
+    dap
+      .events()
+      .slice(from)
+      .some((e) => e.event === 'stopped'),
+  ).toBe(false);
 });
 
 test('by port: the inspector reports workers directly', async () => {

@@ -8,11 +8,11 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { fingerprintOf } from '../../../kernel/src/attach/cert';
-import { exportKeyingMaterial, runFramedHandshake } from '../../../kernel/src/attach/framedHandshake';
-import { AgentHandshake, type HandshakeResult } from '../../../kernel/src/attach/handshake';
+import { fingerprintOf } from '../../../kernel/src/link/cert';
+import { exportKeyingMaterial, runFramedHandshake } from '../../../kernel/src/link/framedHandshake';
+import { AgentHandshake, type HandshakeResult } from '../../../kernel/src/link/handshake';
 import type { AttachListener, Rejection } from '../../../kernel/src/attach/listener';
-import { parseToken } from '../../../kernel/src/attach/token';
+import { parseToken } from '../../../kernel/src/link/token';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const REGISTER_JS = path.join(ROOT, 'kernel', 'dist', 'agent', 'register.js');
@@ -69,18 +69,18 @@ export async function startTarget(nodeArgs: string[], env: Record<string, string
   const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   let exited = false;
   const exitedP = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
-  const m = await waitForText(() => out, child.stdout!, /HTTP_PORT (\d+)/, 15000, 'target stdout');
+  const m = await waitForText(() => out, child.stdout, /HTTP_PORT (\d+)/, 15000, 'target stdout');
   const httpPort = Number(m[1]);
   return {
     child,
     httpPort,
     stderr: () => err,
     stdout: () => out,
-    waitForStderr: (re, timeoutMs = 15000) => waitForText(() => err, child.stderr!, re, timeoutMs, 'target stderr'),
+    waitForStderr: (re, timeoutMs = 15000) => waitForText(() => err, child.stderr, re, timeoutMs, 'target stderr'),
     get: (pathName = '/', timeoutMs = 10000) => httpGet(httpPort, pathName, timeoutMs),
     alive: () => !exited,
     kill: async () => {

@@ -5,7 +5,7 @@ jest.setTimeout(60000);
 
 import { spawn } from 'node:child_process';
 import { attachByPid } from '../../../kernel/src/attach/byPid';
-import { listInspectorTargets } from '../../../kernel/src/attach/inspectorWebSocket';
+import { listInspectorTargets } from '../../../kernel/src/targets/inspectorWebSocket';
 import { AttachListener } from '../../../kernel/src/attach/listener';
 import { CdpClient } from '../../../kernel/src/targets/cdpClient';
 import { startTarget } from './attachHelpers';

@@ -2,7 +2,7 @@
 // Runtime.evaluate round trip. Non-loopback hosts are refused without the opt-in.
 jest.setTimeout(60000);
 
-import { connectInspector } from '../../../kernel/src/attach/inspectorWebSocket';
+import { connectInspector } from '../../../kernel/src/targets/inspectorWebSocket';
 import { NonLoopbackError } from '../../../kernel/src/attach/loopback';
 import { CdpClient } from '../../../kernel/src/targets/cdpClient';
 import { startTarget, type Target } from './attachHelpers';

@@ -5,7 +5,7 @@ jest.setTimeout(60000);
 
 import type Protocol from 'devtools-protocol';
 import { AttachListener } from '../../../kernel/src/attach/listener';
-import { RemoteTarget } from '../../../kernel/src/attach/remoteTarget';
+import { RemoteTarget } from '../../../kernel/src/targets/remoteTarget';
 import { CdpClient } from '../../../kernel/src/targets/cdpClient';
 import { REGISTER_JS, startTarget } from './attachHelpers';
 

@@ -6,7 +6,7 @@ jest.setTimeout(60000);
 
 import * as net from 'node:net';
 import { AttachListener } from '../../../kernel/src/attach/listener';
-import { encodeToken, parseToken } from '../../../kernel/src/attach/token';
+import { encodeToken, parseToken } from '../../../kernel/src/link/token';
 import { CdpClient } from '../../../kernel/src/targets/cdpClient';
 import { closed, dialTls, fakeAgent, frame, listenerStillWorks, nextRejection, REGISTER_JS, startTarget } from './attachHelpers';
 
@@ -100,7 +100,7 @@ describe('attach security', () => {
     await closed(s);
   });
 
-  async function authenticated(): Promise<{ socket: Awaited<ReturnType<typeof fakeAgent>>['socket']; link: import('../../../kernel/src/attach/agentLink').AgentLink }> {
+  async function authenticated(): Promise<{ socket: Awaited<ReturnType<typeof fakeAgent>>['socket']; link: import('../../../kernel/src/targets/agentLink').AgentLink }> {
     const { token, id } = listener.issueToken();
     const waiting = listener.waitForAgent(id, 10000);
     const { socket, result } = await fakeAgent(token);

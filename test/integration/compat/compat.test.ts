@@ -55,7 +55,7 @@ describe('tslab', () => {
   test('newDisplay() updates one output; require("tslab") is the same module; versions name node', async () => {
     // Libraries test `typeof Deno` to pick Deno code paths: no such global until a cell names it.
     expect(result(await ok('typeof (globalThis as any)["De" + "no"]'))).toEqual({ 'text/plain': "'undefined'" });
-    const r = await ok(["const d = tslab.newDisplay();", "d.text('step 1');", "d.html('<b>step 2</b>');", "require('tslab').versions.node"].join('\n'));
+    const r = await ok(['const d = tslab.newDisplay();', "d.text('step 1');", "d.html('<b>step 2</b>');", "require('tslab').versions.node"].join('\n'));
     const d = displays(r);
     expect(d.map((m) => m.header.msg_type)).toEqual(['display_data', 'update_display_data']);
     expect(d[0].content.transient.display_id).toBeTruthy();

@@ -59,7 +59,9 @@ test('top-level await, and declarations made after it are globals', async () => 
 });
 
 test('imports: ESM-only npm package, CommonJS package, local .ts file, node: builtins, require', async () => {
-  const r = await k.execute('import hi, { hello } from "esm-only";\nimport * as cj from "cjs-pkg";\nimport { square } from "./util.ts";\nimport path from "node:path";\n[hello(hi), cj.twice(2), square(3), path.basename("/a/b")]');
+  const r = await k.execute(
+    'import hi, { hello } from "esm-only";\nimport * as cj from "cjs-pkg";\nimport { square } from "./util.ts";\nimport path from "node:path";\n[hello(hi), cj.twice(2), square(3), path.basename("/a/b")]',
+  );
   expect(r.reply.content).toMatchObject({ status: 'ok' });
   expect(result(r)).toBe("[ 'hello 42', 4, 9, 'b' ]");
   expect(result(await k.execute('require("cjs-pkg").twice(5)'))).toBe('10');
@@ -135,15 +137,17 @@ test('stdout and stderr streams, process.stdout.write included', async () => {
 });
 
 test('rich display: display(), typed helpers, display_id updates, clear_output, Jupyter.display symbol', async () => {
-  const r = await k.execute([
-    'display.html("<b>hi</b>");',
-    'display({ "text/markdown": "# md" });',
-    'const h = display.text("v1", { display_id: "d1" });',
-    'h!.update("v2");',
-    'display.clear({ wait: true });',
-    'class Rich { [Symbol.for("Jupyter.display")]() { return { "text/html": "<i>rich</i>" }; } }',
-    'new Rich()',
-  ].join('\n'));
+  const r = await k.execute(
+    [
+      'display.html("<b>hi</b>");',
+      'display({ "text/markdown": "# md" });',
+      'const h = display.text("v1", { display_id: "d1" });',
+      'h!.update("v2");',
+      'display.clear({ wait: true });',
+      'class Rich { [Symbol.for("Jupyter.display")]() { return { "text/html": "<i>rich</i>" }; } }',
+      'new Rich()',
+    ].join('\n'),
+  );
   const types = r.outputs.map((m) => m.header.msg_type);
   expect(types).toEqual(['display_data', 'display_data', 'display_data', 'update_display_data', 'clear_output', 'execute_result']);
   expect(r.outputs[0].content.data['text/html']).toBe('<b>hi</b>');

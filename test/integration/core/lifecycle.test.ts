@@ -103,7 +103,7 @@ async function kernelUnderParent(): Promise<Parented> {
   const env: NodeJS.ProcessEnv = { ...process.env, TSKERNEL_HISTORY_FILE: path.join(dir, 'history.jsonl') };
   const parent = spawn(process.execPath, ['-e', PARENT_JS, KERNEL_MAIN, conn, logFile], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  parent.stdout!.on('data', (d) => (out += d.toString()));
+  parent.stdout.on('data', (d) => (out += d.toString()));
   const kernelPid = Number((await until(() => /KERNEL_PID (\d+)/.exec(out) ?? undefined, 10000, 'the parent to start the kernel'))[1]);
   const runnerPid = await until(() => runnerOf(kernelPid), 15000, 'the kernel to start its runner');
   return { parent, kernelPid, runnerPid, log: () => fs.readFileSync(logFile, 'utf8') };
@@ -134,7 +134,9 @@ async function startSleep(k: KernelClient): Promise<number> {
 }
 
 const exitOf = (k: KernelClient): Promise<{ code: number | null; signal: string | null }> =>
-  k.proc.exitCode !== null || k.proc.signalCode !== null ? Promise.resolve({ code: k.proc.exitCode, signal: k.proc.signalCode }) : new Promise((r) => k.proc.once('exit', (code, signal) => r({ code, signal })));
+  k.proc.exitCode !== null || k.proc.signalCode !== null
+    ? Promise.resolve({ code: k.proc.exitCode, signal: k.proc.signalCode })
+    : new Promise((r) => k.proc.once('exit', (code, signal) => r({ code, signal })));
 
 describe('the kernel exits when the process that started it dies', () => {
   test('its own parent (no JPY_PARENT_PID) is SIGKILLed: kernel, runner and the cells’ processes are gone within 2 s', async () => {
@@ -270,7 +272,11 @@ describe('processes started by cells', () => {
     const reply = await withTimeout(run.reply, 10000, 'reply');
     expect(reply.content.evalue).toMatch(/restarted/i);
     await k.waitIdle(run.msgId);
-    const notes = k.iopubFor(run.msgId).filter((m) => m.header.msg_type === 'stream' && m.content.name === 'stderr').map((m) => m.content.text).join('');
+    const notes = k
+      .iopubFor(run.msgId)
+      .filter((m) => m.header.msg_type === 'stream' && m.content.name === 'stderr')
+      .map((m) => m.content.text)
+      .join('');
     expect(notes).toContain(`ended 1 process started by earlier cells: sleep 300 (pid ${sleep})`);
     await goneWithin([sleep], 1000);
   });

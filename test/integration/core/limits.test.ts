@@ -41,7 +41,14 @@ describe('replay and bad content (default limits)', () => {
 
   test.each(['shell', 'control'] as const)('a captured execute_request replayed with re-cased hex does not run again (%s)', async (channel) => {
     const before = await counter(kc);
-    const frames = kc.makeMessage('execute_request', { code: 'globalThis.__hits = (globalThis.__hits ?? 0) + 1', silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    const frames = kc.makeMessage('execute_request', {
+      code: 'globalThis.__hits = (globalThis.__hits ?? 0) + 1',
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    });
     const msgId = JSON.parse(frames[2].toString()).msg_id as string;
     await kc.sendRaw(channel, frames);
     await kc.waitIdle(msgId);
@@ -75,7 +82,12 @@ describe('replay and bad content (default limits)', () => {
 
   test('complete/inspect/is_complete with a non-string code or a bad cursor_pos: error reply', async () => {
     for (const type of ['complete_request', 'inspect_request']) {
-      for (const content of [{ code: 5, cursor_pos: 0 }, { code: 'Math.', cursor_pos: 1.5 }, { code: 'Math.', cursor_pos: -1 }, { code: 'Math.', cursor_pos: '3' }]) {
+      for (const content of [
+        { code: 5, cursor_pos: 0 },
+        { code: 'Math.', cursor_pos: 1.5 },
+        { code: 'Math.', cursor_pos: -1 },
+        { code: 'Math.', cursor_pos: '3' },
+      ]) {
         const r = await kc.request('shell', type, content, 5000);
         expect({ type, content: r.content.status, ename: r.content.ename }).toEqual({ type, content: 'error', ename: 'BadRequest' });
       }

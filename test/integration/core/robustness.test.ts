@@ -140,6 +140,9 @@ test('busy and idle bracket control requests, parented to them', async () => {
   const { msgId, reply } = k.send('control', 'kernel_info_request', {});
   await reply;
   await k.waitIdle(msgId);
-  const states = k.iopubFor(msgId).filter((m) => m.header.msg_type === 'status').map((m) => m.content.execution_state);
+  const states = k
+    .iopubFor(msgId)
+    .filter((m) => m.header.msg_type === 'status')
+    .map((m) => m.content.execution_state);
   expect(states).toEqual(['busy', 'idle']);
 });

@@ -3,6 +3,9 @@
 // readable message within its time limit (TSKERNEL_EVALUATE_TIMEOUT_MS, here 1.5 s); the program
 // is left where it was — still paused on its frame, or still running — and finishes correctly.
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DapClient } from '../../helpers/dapClient';
 import { KernelClient, withTimeout } from '../../helpers/kernelClient';
 
@@ -24,12 +27,40 @@ afterAll(async () => {
   await kc?.shutdown();
 });
 
+/**
+ * `while (true) {}` that first creates a fresh marker file, and a wait for that file: once it
+ * exists the loop is really running in the target (no head-start sleep).
+ */
+function markedLoop(): { expression: string; running: () => Promise<void> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-evalimit-'));
+  const file = path.join(dir, 'spinning');
+  const expression = `require('fs').writeFileSync(${JSON.stringify(file)}, ''); while (true) {}`;
+  const running = (): Promise<void> =>
+    withTimeout(
+      new Promise<void>((resolve) => {
+        const watcher = fs.watch(dir, () => {
+          if (fs.existsSync(file)) done();
+        });
+        const done = (): void => {
+          watcher.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (fs.existsSync(file)) done();
+      }),
+      10000,
+      'the evaluated loop to start',
+    );
+  return { expression, running };
+}
+
 /** Sends evaluate, and kernel_info on control while it is pending; returns both timings. */
 async function runawayEvaluate(args: object): Promise<{ evalMs: number; infoMs: number; reply: { success: boolean; message?: string } }> {
   const t0 = Date.now();
-  const ev = dap.sendOnly('evaluate', { expression: 'while (true) {}', context: 'repl', ...args });
-  // Give the evaluate a head start so it is really running in the target when kernel_info comes.
-  await new Promise((r) => setTimeout(r, 200));
+  const loop = markedLoop();
+  const ev = dap.sendOnly('evaluate', { expression: loop.expression, context: 'repl', ...args });
+  // kernel_info goes while the evaluate is really running in the target.
+  await loop.running();
   const t1 = Date.now();
   const info = await kc.request('control', 'kernel_info_request', {}, 1000);
   const infoMs = Date.now() - t1;
@@ -63,7 +94,13 @@ test('paused in a cell: the looping evaluate times out, control stays responsive
   await dap.ok('continue', { threadId: 1 });
   const r = await kc.finish(exec);
   expect(r.content.status).toBe('ok');
-  expect(kc.iopubFor(exec.msgId).filter((x) => x.header.msg_type === 'stream').map((x) => x.content.text).join('')).toBe('total 10\n');
+  expect(
+    kc
+      .iopubFor(exec.msgId)
+      .filter((x) => x.header.msg_type === 'stream')
+      .map((x) => x.content.text)
+      .join(''),
+  ).toBe('total 10\n');
 });
 
 test('while a cell runs (not paused): the looping evaluate times out and the cell still completes', async () => {
@@ -78,7 +115,13 @@ test('while a cell runs (not paused): the looping evaluate times out and the cel
 
   const r = await kc.finish(exec);
   expect(r.content.status).toBe('ok');
-  expect(kc.iopubFor(exec.msgId).filter((x) => x.header.msg_type === 'stream').map((x) => x.content.text).join('')).toBe('ticks 30\n');
+  expect(
+    kc
+      .iopubFor(exec.msgId)
+      .filter((x) => x.header.msg_type === 'stream')
+      .map((x) => x.content.text)
+      .join(''),
+  ).toBe('ticks 30\n');
   // The runner was not restarted: state from before is still there.
   const again = await kc.execute('ticks * 2');
   expect(again.reply.content.status).toBe('ok');
@@ -106,8 +149,9 @@ describe('an interrupt while a looping evaluate is pending', () => {
     await dap.waitEvent('stopped', m);
     const { stackFrames } = await dap.ok('stackTrace', { threadId: 1 });
     const t0 = Date.now();
-    const ev = dap.sendOnly('evaluate', { expression: 'while (true) {}', frameId: stackFrames[0].id, context: 'repl' });
-    await new Promise((r) => setTimeout(r, 200));
+    const loop = markedLoop();
+    const ev = dap.sendOnly('evaluate', { expression: loop.expression, frameId: stackFrames[0].id, context: 'repl' });
+    await loop.running();
     const ir = await kc.request('control', 'interrupt_request', {}, 1000);
     expect(ir.content.status).toBe('ok');
     const r = (await withTimeout(ev.reply, LIMIT_MS + MARGIN_MS, 'evaluate reply')).content;
@@ -118,6 +162,8 @@ describe('an interrupt while a looping evaluate is pending', () => {
     await dap.setCellBreakpoints(cell, []);
     expect(done.content.ename).toBe('KeyboardInterrupt');
     const again = await kc.execute('keep');
+    // Not restarted: no second SIGINT landed while the interrupted cell unwound (see adapter.ts).
+    expect(kc.stderr).not.toMatch(/restart/i);
     expect(again.outputs.find((x) => x.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe("'kept'");
   });
 
@@ -128,8 +174,9 @@ describe('an interrupt while a looping evaluate is pending', () => {
     const exec = kc.run('await new Promise<void>((done) => setTimeout(done, 3000));\n"slept"');
     await kc.waitIopub((x) => x.header.msg_type === 'execute_input' && x.parent_header.msg_id === exec.msgId, 5000, 'execute_input');
     const t0 = Date.now();
-    const ev = dap.sendOnly('evaluate', { expression: 'while (true) {}', context: 'repl' });
-    await new Promise((r) => setTimeout(r, 200));
+    const loop = markedLoop();
+    const ev = dap.sendOnly('evaluate', { expression: loop.expression, context: 'repl' });
+    await loop.running();
     const ir = await kc.request('control', 'interrupt_request', {}, 1000);
     expect(ir.content.status).toBe('ok');
     const r = (await withTimeout(ev.reply, LIMIT_MS + MARGIN_MS, 'evaluate reply')).content;

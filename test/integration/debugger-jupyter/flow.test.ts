@@ -5,7 +5,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapClient, jlabInitializeArgs, varNamed } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, withTimeout } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -20,15 +20,9 @@ afterAll(async () => {
   await kc?.shutdown();
 });
 
-const CELL = [
-  'function add(a: number, b: number): number {',
-  '  const c = a + b;',
-  '  return c;',
-  '}',
-  "const label: string = 'sum';",
-  'const total = add(2, 3);',
-  'console.log(label, total);',
-].join('\n');
+const CELL = ['function add(a: number, b: number): number {', '  const c = a + b;', '  return c;', '}', "const label: string = 'sum';", 'const total = add(2, 3);', 'console.log(label, total);'].join(
+  '\n',
+);
 
 /** Starts executing a cell; returns its msg id and a promise of the reply. */
 const run = (code: string) => kc.run(code);
@@ -48,7 +42,16 @@ describe('JupyterLab main flow (typescript)', () => {
   test('debugInfo seq 0 without arguments, before start', async () => {
     const r = await dap.request('debugInfo', undefined, { seq: 0 });
     expect(r).toMatchObject({ type: 'response', request_seq: 0, command: 'debugInfo', success: true });
-    expect(r.body).toMatchObject({ isStarted: false, hashMethod: 'Murmur2', hashSeed: 3339675911, tmpFileSuffix: '.ts', breakpoints: [], stoppedThreads: [], richRendering: true, copyToGlobals: true });
+    expect(r.body).toMatchObject({
+      isStarted: false,
+      hashMethod: 'Murmur2',
+      hashSeed: 3339675911,
+      tmpFileSuffix: '.ts',
+      breakpoints: [],
+      stoppedThreads: [],
+      richRendering: true,
+      copyToGlobals: true,
+    });
     expect(typeof r.body.tmpFilePrefix).toBe('string');
   });
 
@@ -111,7 +114,7 @@ describe('JupyterLab main flow (typescript)', () => {
     await dap.ok('stepOut', { threadId: 1 });
     await dap.waitEvent('continued', from);
     await stoppedAfter(from, 'step');
-    let frames = await topFrame();
+    const frames = await topFrame();
     expect(frames).toHaveLength(1);
     expect(frames[0].name).toBeTruthy();
     expect(frames[0].source?.path).toBe(path);
@@ -124,7 +127,11 @@ describe('JupyterLab main flow (typescript)', () => {
     const reply = await withTimeout(exec.reply, 15000, 'execute_reply');
     expect(reply.content.status).toBe('ok');
     await kc.waitIdle(exec.msgId);
-    const out = kc.iopubFor(exec.msgId).filter((x) => x.header.msg_type === 'stream').map((x) => x.content.text).join('');
+    const out = kc
+      .iopubFor(exec.msgId)
+      .filter((x) => x.header.msg_type === 'stream')
+      .map((x) => x.content.text)
+      .join('');
     expect(out).toBe('sum 5\n');
     expect((await dap.ok('debugInfo', {})).stoppedThreads).toEqual([]);
   });
@@ -161,7 +168,12 @@ describe('JupyterLab main flow (typescript)', () => {
     const locals = scopes.find((s) => s.name === 'Locals')!;
     const globals = scopes.find((s) => s.name === 'Globals')!;
     // Four requests back to back (like Promise.all in JupyterLab's service).
-    const sent = [dap.sendOnly('variables', { variablesReference: locals.variablesReference }), dap.sendOnly('variables', { variablesReference: globals.variablesReference }), dap.sendOnly('debugInfo', {}), dap.sendOnly('stackTrace', { threadId: 1 })];
+    const sent = [
+      dap.sendOnly('variables', { variablesReference: locals.variablesReference }),
+      dap.sendOnly('variables', { variablesReference: globals.variablesReference }),
+      dap.sendOnly('debugInfo', {}),
+      dap.sendOnly('stackTrace', { threadId: 1 }),
+    ];
     const replies = await Promise.all(sent.map((s) => withTimeout(s.reply, 10000, 'debug_reply')));
     await Promise.all(sent.map((s) => kc.waitIdle(s.msgId)));
     expect(replies.map((r) => r.content.success)).toEqual([true, true, true, true]);

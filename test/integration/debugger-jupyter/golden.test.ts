@@ -12,7 +12,9 @@ jest.setTimeout(60000);
 
 const GOLDEN_DIR = path.join(ROOT, 'test', 'golden');
 
-const CELL = ['function add(a: number, b: number): number {', '  const c = a + b;', '  return c;', '}', "const label: string = 'sum';", 'const total = add(2, 3);', 'console.log(label, total);'].join('\n');
+const CELL = ['function add(a: number, b: number): number {', '  const c = a + b;', '  return c;', '}', "const label: string = 'sum';", 'const total = add(2, 3);', 'console.log(label, total);'].join(
+  '\n',
+);
 
 /** Renumbers ids by first appearance and strips machine-specific text. */
 class Normalizer {
@@ -36,7 +38,13 @@ class Normalizer {
       if (key === 'systemProcessId') return '<pid>';
       return v;
     }
-    if (typeof v === 'string') return v.split(this.prefix).join('<prefix>/').split(ROOT).join('<root>').replace(/pid \d+/g, 'pid <pid>');
+    if (typeof v === 'string')
+      return v
+        .split(this.prefix)
+        .join('<prefix>/')
+        .split(ROOT)
+        .join('<root>')
+        .replace(/pid \d+/g, 'pid <pid>');
     return v;
   }
 

@@ -5,7 +5,7 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapClient, varNamed } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, type Execution } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -25,14 +25,7 @@ const run = (code: string) => kc.run(code);
 
 const finish = (exec: Execution) => kc.finish(exec);
 
-const RICH_CLASS = [
-  'class Badge {',
-  '  constructor(public label: string) {}',
-  "  [Symbol.for('Jupyter.display')]() {",
-  "    return { 'text/html': `<b>${this.label}</b>` };",
-  '  }',
-  '}',
-].join('\n');
+const RICH_CLASS = ['class Badge {', '  constructor(public label: string) {}', "  [Symbol.for('Jupyter.display')]() {", "    return { 'text/html': `<b>${this.label}</b>` };", '  }', '}'].join('\n');
 
 describe('not stopped', () => {
   test('inspectVariables lists user globals, including const/let (§5 #7, #20)', async () => {
@@ -102,7 +95,7 @@ describe('stopped', () => {
     const m = dap.mark();
     const exec = run(CELL);
     await dap.waitEvent('stopped', m);
-    let st = await dap.inspectStop();
+    const st = await dap.inspectStop();
     expect(st.frames[0]).toMatchObject({ name: 'scale', line: RETURN_LINE, source: { path } });
     const frameId = st.frames[0].id;
     const locals = st.vars.Locals;
@@ -145,7 +138,6 @@ describe('stopped', () => {
     await dap.setCellBreakpoints(CELL, []);
     // The copies outlive the pause.
     expect((await dap.ok('evaluate', { expression: 'local_copy.label', context: 'repl' })).result).toBe("'in-frame'");
-    st = undefined as never;
   });
 
   test('conditional breakpoint stops only where the condition holds', async () => {
@@ -162,7 +154,12 @@ describe('stopped', () => {
     await dap.ok('continue', { threadId: 1 });
     const r = await finish(exec);
     expect(r.content.status).toBe('ok');
-    expect(dap.events().slice(m2).filter((e) => e.event === 'stopped')).toHaveLength(0);
+    expect(
+      dap
+        .events()
+        .slice(m2)
+        .filter((e) => e.event === 'stopped'),
+    ).toHaveLength(0);
     await dap.setCellBreakpoints(code, []);
   });
 
@@ -193,8 +190,21 @@ describe('stopped', () => {
     const m = dap.mark();
     const r = await kc.execute(code);
     expect(r.reply.content.status).toBe('ok');
-    expect(dap.events().slice(m).some((e) => e.event === 'stopped')).toBe(false);
-    const printed = r.stdout + r.stderr + dap.events().slice(m).filter((e) => e.event === 'output').map((e) => e.body.output).join('');
+    expect(
+      dap
+        .events()
+        .slice(m)
+        .some((e) => e.event === 'stopped'),
+    ).toBe(false);
+    const printed =
+      r.stdout +
+      r.stderr +
+      dap
+        .events()
+        .slice(m)
+        .filter((e) => e.event === 'output')
+        .map((e) => e.body.output)
+        .join('');
     expect(printed).toContain('w is 0');
     expect(printed).toContain('w is 2');
     await dap.setCellBreakpoints(code, []);

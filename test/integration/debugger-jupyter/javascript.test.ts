@@ -30,7 +30,10 @@ test('javascript kernel: start, break, inspect, step, continue', async () => {
   const exec = kc.run(CELL);
   expect((await dap.waitEvent('stopped', m)).body).toMatchObject({ reason: 'breakpoint', threadId: 1 });
   let st = await dap.inspectStop();
-  expect(st.frames.map((f) => [f.name, f.line])).toEqual([['add', 2], [expect.any(String), 5]]);
+  expect(st.frames.map((f) => [f.name, f.line])).toEqual([
+    ['add', 2],
+    [expect.any(String), 5],
+  ]);
   expect(st.frames[1].name).not.toBe('');
   expect(st.frames.every((f) => f.source?.path === path)).toBe(true);
   expect(varNamed(st.vars.Locals, 'a')).toMatchObject({ value: '2', type: 'int' });
@@ -50,6 +53,12 @@ test('javascript kernel: start, break, inspect, step, continue', async () => {
   const reply = await withTimeout(exec.reply, 15000, 'execute_reply');
   expect(reply.content.status).toBe('ok');
   await kc.waitIdle(exec.msgId);
-  expect(kc.iopubFor(exec.msgId).filter((x) => x.header.msg_type === 'stream').map((x) => x.content.text).join('')).toBe('5\n');
+  expect(
+    kc
+      .iopubFor(exec.msgId)
+      .filter((x) => x.header.msg_type === 'stream')
+      .map((x) => x.content.text)
+      .join(''),
+  ).toBe('5\n');
   await dap.stop();
 });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { murmur2 } from '../../../kernel/src/common/murmur2';
 import { DapClient } from '../../helpers/dapClient';
-import { KernelClient, withTimeout, type Execution, type Msg } from '../../helpers/kernelClient';
+import { KernelClient, type Execution } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
@@ -131,7 +131,7 @@ describe('started', () => {
     await kc.waitIopub((x) => x.header.msg_type === 'execute_input' && x.parent_header.msg_id === exec.msgId, 10000, 'execute_input');
     // A pause can land just before the loop starts: in the runner's code (the debugger skips it and
     // stops at the cell's first statement) or on lines 1-2. Resume and pause again until the loop.
-    const inLoop = (f?: DebugProtocol.StackFrame) => f?.source?.path === cellPath && f.line >= 3 && f.line <= 4;
+    const inLoop = (f?: DebugProtocol.StackFrame): boolean => f !== undefined && f.source?.path === cellPath && f.line >= 3 && f.line <= 4;
     let frames: DebugProtocol.StackFrame[] = [];
     let paused = false;
     try {
@@ -179,7 +179,12 @@ describe('started', () => {
     const m2 = dap.mark();
     const ok = await kc.execute('let caughtIt = false;\ntry { JSON.parse("{"); } catch { caughtIt = true; }\ncaughtIt;');
     expect(ok.reply.content.status).toBe('ok');
-    expect(dap.events().slice(m2).some((x) => x.event === 'stopped')).toBe(false);
+    expect(
+      dap
+        .events()
+        .slice(m2)
+        .some((x) => x.event === 'stopped'),
+    ).toBe(false);
     await dap.ok('setExceptionBreakpoints', { filters: [] });
     const r2 = await kc.execute('throw new Error("plain")');
     expect(r2.reply.content.status).toBe('error');

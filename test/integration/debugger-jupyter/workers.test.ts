@@ -14,7 +14,7 @@ const WORKER_JS = [
   "const { parentPort } = require('worker_threads');",
   "parentPort.on('message', (n) => {",
   '  const squared = n * n;', // 3 <- breakpoint
-  "  if (n < 0) process.exit(0);",
+  '  if (n < 0) process.exit(0);',
   '  parentPort.postMessage(squared);',
   '});',
   '',
@@ -36,7 +36,9 @@ test('a worker started by a cell: its own thread, stops alone, exits', async () 
   const file = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-nbworker-'))), 'square.js');
   fs.writeFileSync(file, WORKER_JS);
   let from = dap.mark();
-  const started = await kc.execute(`import { Worker } from 'node:worker_threads';\nconst w = new Worker(${JSON.stringify(file)}, { name: 'square' });\nconst ask = (n: number) => new Promise((r) => { w.once('message', r); w.postMessage(n); });`);
+  const started = await kc.execute(
+    `import { Worker } from 'node:worker_threads';\nconst w = new Worker(${JSON.stringify(file)}, { name: 'square' });\nconst ask = (n: number) => new Promise((r) => { w.once('message', r); w.postMessage(n); });`,
+  );
   expect(started.reply.content.status).toBe('ok');
   const info = (await dap.waitEvent('attachedTarget', from, 10000, (e) => e.body?.via === 'worker' && e.body?.parentThreadId === 1)).body;
   expect(info.name).toMatch(/^Notebook \(runner pid \d+\) › \[worker \d+\] square$/);

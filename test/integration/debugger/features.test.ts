@@ -88,11 +88,14 @@ describe('breakpoint kinds', () => {
     const again = await h.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: p }, breakpoints: bps });
     expect(again.breakpoints[0].id).toBe(first.breakpoints[0].id);
     const m = h.mark();
-    expect((await h.runCell(code).done)).toMatchObject({ ok: true });
+    expect(await h.runCell(code).done).toMatchObject({ ok: true });
     expect(h.events.slice(m).filter((e) => e.event === 'stopped')).toHaveLength(0);
     const deadline = Date.now() + 2000;
     while (!h.runner.stdout().includes('k is 2, twice 4') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const lines = h.runner.stdout().split('\n').filter((l) => l.startsWith('k is'));
+    const lines = h.runner
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('k is'));
     expect(lines).toEqual(['k is 0, twice 0', 'k is 1, twice 2', 'k is 2, twice 4']);
     await clearBreakpoints(p);
   });
@@ -100,11 +103,17 @@ describe('breakpoint kinds', () => {
   test('invalid condition: unverified with a message, never stops', async () => {
     const code = 'var q = 1;\nq++;\n';
     const p = h.cells.pathFor(code);
-    const r = await h.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: p }, breakpoints: [{ line: 2, condition: 'q ===' }, { line: 1, hitCondition: 'lots' }] });
+    const r = await h.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', {
+      source: { path: p },
+      breakpoints: [
+        { line: 2, condition: 'q ===' },
+        { line: 1, hitCondition: 'lots' },
+      ],
+    });
     expect(r.breakpoints.map((b) => b.verified)).toEqual([false, false]);
     expect(r.breakpoints[0].message).toMatch(/Invalid condition/);
     expect(r.breakpoints[1].message).toMatch(/Invalid hit condition/);
-    expect((await h.runCell(code).done)).toMatchObject({ ok: true });
+    expect(await h.runCell(code).done).toMatchObject({ ok: true });
     await clearBreakpoints(p);
   });
 
@@ -238,7 +247,12 @@ describe('variables', () => {
     expect(leaf.map((v) => v.name)).toEqual(Array.from({ length: 100 }, (_, i) => String(999900 + i)));
     expect(leaf[99]).toMatchObject({ value: '999999', type: 'int', evaluateName: 'big[999999]' });
     const small = await children(vars.small.variablesReference);
-    expect(small.map((v) => [v.name, v.value])).toEqual([['0', '1'], ['1', '2'], ['2', '3'], ['length', '3']]);
+    expect(small.map((v) => [v.name, v.value])).toEqual([
+      ['0', '1'],
+      ['1', '2'],
+      ['2', '3'],
+      ['length', '3'],
+    ]);
     expect(ms).toBeLessThan(200);
     await continueToEnd(done);
   });
@@ -363,7 +377,7 @@ describe('sources, modules, threads', () => {
     // ask until it has been seen (bounded).
     const want = h.cells.pathFor('var listed = 1;');
     let ls = await h.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
-    for (const deadline = Date.now() + 5000; !ls.sources.some((s) => s.path === want) && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5000; !ls.sources.some((s) => s.path === want) && Date.now() < deadline;) {
       await new Promise((r) => setImmediate(r));
       ls = await h.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
     }

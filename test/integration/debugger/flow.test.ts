@@ -22,7 +22,17 @@ const CELL = ['function add(a, b) {', '  const c = a + b;', '  return c;', '}', 
 
 describe('JupyterLab flow', () => {
   test('debugInfo before initialize', async () => {
-    const body = await h.ok<{ isStarted: boolean; hashMethod: string; hashSeed: number; tmpFilePrefix: string; tmpFileSuffix: string; breakpoints: unknown[]; stoppedThreads: number[]; richRendering: boolean; copyToGlobals: boolean }>('debugInfo');
+    const body = await h.ok<{
+      isStarted: boolean;
+      hashMethod: string;
+      hashSeed: number;
+      tmpFilePrefix: string;
+      tmpFileSuffix: string;
+      breakpoints: unknown[];
+      stoppedThreads: number[];
+      richRendering: boolean;
+      copyToGlobals: boolean;
+    }>('debugInfo');
     expect(body.isStarted).toBe(false);
     expect(body.hashMethod).toBe('Murmur2');
     expect(body.hashSeed).toBe(3339675911);

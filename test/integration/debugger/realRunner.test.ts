@@ -57,7 +57,12 @@ function run(code: string) {
   cells.record({ path: p, source: code, generated: repl.code, map: stripped.map });
   const id = execId++;
   // Like the kernel core: let the debugger finish moving breakpoints through the new map first.
-  return { path: p, done: dbg.ready().then(() => runtime.execute({ id, code: repl.code, filename: p, label: `Cell [${id}]`, source: code, isAsync: repl.isAsync, silent: false, userExpressions: {}, allowStdin: false } as Parameters<typeof runtime.execute>[0])) };
+  return {
+    path: p,
+    done: dbg
+      .ready()
+      .then(() => runtime.execute({ id, code: repl.code, filename: p, label: `Cell [${id}]`, source: code, isAsync: repl.isAsync, silent: false, userExpressions: {}, allowStdin: false })),
+  };
 }
 
 async function stopIn(code: string) {

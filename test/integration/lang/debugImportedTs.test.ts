@@ -12,6 +12,30 @@ import { KernelClient, withTimeout } from '../../helpers/kernelClient';
 
 jest.setTimeout(60000);
 
+// Needs the transform (an enum and parameter properties move code): line 8 is `const s = ...`.
+const LEVELS = [
+  'export enum Level {',
+  '  Low,',
+  '  High,',
+  '}',
+  'export class Meter {',
+  '  constructor(public readonly max: number) {}',
+  '  level(n: number): Level {',
+  '    const s = n / this.max;',
+  '    return s > 0.5 ? Level.High : Level.Low;',
+  '  }',
+  '}',
+  '',
+].join('\n');
+// JSX: line 3 is `const text = ...`.
+const BADGE = [
+  'export function Badge(p: { label: string; n: number }) {',
+  '  // a comment to shift lines',
+  '  const text: string = `${p.label} ${p.n}`;',
+  '  return <span className="badge">{text}</span>;',
+  '}',
+  '',
+].join('\n');
 const GEOM = ['export function scaled(w: number, h: number, k: number): number {', '  const area: number = w * h;', '  return area * k;', '}', ''].join('\n');
 
 let kc: KernelClient;
@@ -23,6 +47,12 @@ beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-dbg-ts-')));
   geom = path.join(dir, 'geom.ts');
   fs.writeFileSync(geom, GEOM);
+  fs.writeFileSync(path.join(dir, 'levels.ts'), LEVELS);
+  fs.writeFileSync(path.join(dir, 'badge.tsx'), BADGE);
+  // The automatic JSX runtime the .tsx module imports.
+  fs.mkdirSync(path.join(dir, 'node_modules', 'react'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'node_modules', 'react', 'package.json'), JSON.stringify({ name: 'react', version: '0.0.0', exports: { './jsx-runtime': './jsx-runtime.js' } }));
+  fs.writeFileSync(path.join(dir, 'node_modules', 'react', 'jsx-runtime.js'), 'exports.jsx = exports.jsxs = (type, props) => ({ type, props });\nexports.Fragment = "fragment";\n');
   kc = await KernelClient.start({ cwd: dir });
   dap = new DapClient(kc);
   await dap.ok('debugInfo', {});
@@ -68,4 +98,22 @@ test('a breakpoint in a cell that needs the full transform stops on the cell lin
   const frames = await stopAndContinue(cell);
   expect(frames[0]).toMatchObject({ name: 'pick', line: 3, source: { path: cellPath } });
   expect(frames[1]).toMatchObject({ line: 6, source: { path: cellPath } });
+});
+
+test.each([
+  ['levels.ts', 'an enum and parameter properties', LEVELS, 8, 'import { Meter } from "./levels.ts";\nnew Meter(4).level(3)', 'new Meter(10).level(1)', 'level'],
+  ['badge.tsx', 'JSX', BADGE, 3, 'import { Badge } from "./badge.tsx";\nBadge({ label: "a", n: 1 }).props.children', 'Badge({ label: "b", n: 2 })', 'Badge'],
+])('an imported module that needs the transform (%s: %s) is shown as written and stops on the right line', async (name, _what, text, line, first, again, fn) => {
+  const file = path.join(dir, name);
+  const r = await kc.execute(first);
+  expect(r.reply.content.status).toBe('ok');
+  const { sources } = await dap.ok<{ sources: DebugProtocol.Source[] }>('loadedSources', {});
+  expect(sources.map((s) => s.path)).toContain(file);
+  const src = await dap.ok<{ content: string }>('source', { source: { path: file }, sourceReference: 0 });
+  expect(src.content).toBe(text);
+  const set = await dap.ok<{ breakpoints: DebugProtocol.Breakpoint[] }>('setBreakpoints', { source: { path: file }, breakpoints: [{ line }] });
+  expect(set.breakpoints[0]).toMatchObject({ verified: true, line });
+  const frames = await stopAndContinue(again);
+  expect(frames[0]).toMatchObject({ name: expect.stringContaining(fn), line, source: { path: file } });
+  await dap.ok('setBreakpoints', { source: { path: file }, breakpoints: [] });
 });

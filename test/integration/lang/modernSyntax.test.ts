@@ -17,14 +17,20 @@ let dir: string;
 function writePackage(name: string, files: Record<string, string>): void {
   const root = path.join(dir, 'node_modules', name);
   fs.mkdirSync(root, { recursive: true });
-  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', exports: { './jsx-runtime': './jsx-runtime.js', './jsx-dev-runtime': './jsx-runtime.js', '.': './index.js' } }));
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', exports: { './jsx-runtime': './jsx-runtime.js', './jsx-dev-runtime': './jsx-runtime.js', '.': './index.js' } }),
+  );
   for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, f), text);
 }
 
 beforeAll(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-lang-')));
   // Stand-ins for React's and another library's automatic JSX runtime (CommonJS, as React ships).
-  writePackage('react', { 'index.js': 'exports.version = "test";\n', 'jsx-runtime.js': 'exports.jsx = exports.jsxs = (type, props) => ({ lib: "react", type, props });\nexports.Fragment = "Fragment";\n' });
+  writePackage('react', {
+    'index.js': 'exports.version = "test";\n',
+    'jsx-runtime.js': 'exports.jsx = exports.jsxs = (type, props) => ({ lib: "react", type, props });\nexports.Fragment = "Fragment";\n',
+  });
   writePackage('minijsx', { 'index.js': '', 'jsx-runtime.js': 'exports.jsx = exports.jsxs = (type, props) => ({ lib: "mini", type, props });\n' });
   fs.writeFileSync(path.join(dir, 'badge.tsx'), 'export function Badge(p: { label: string }) {\n  return <span className="badge">{p.label}</span>;\n}\n');
   k = await KernelClient.start({ cwd: dir });
@@ -116,7 +122,9 @@ test('a parameter decorator says it is not supported', async () => {
 });
 
 test('using in a block and at top level (sync and await) are disposed, top level at the end of the cell', async () => {
-  await k.execute('const log: string[] = [];\nconst res = (n: string) => ({ [Symbol.dispose]() { log.push("dispose " + n); } });\nconst ares = (n: string) => ({ async [Symbol.asyncDispose]() { await null; log.push("adispose " + n); } });');
+  await k.execute(
+    'const log: string[] = [];\nconst res = (n: string) => ({ [Symbol.dispose]() { log.push("dispose " + n); } });\nconst ares = (n: string) => ({ async [Symbol.asyncDispose]() { await null; log.push("adispose " + n); } });',
+  );
   const block = await k.execute('function f() { using r = res("inner"); log.push("body"); return 7; }\nf()');
   expect(text(block)).toBe('7');
   const top = await k.execute('using a = res("a");\nawait using b = ares("b");\nlog.push("last line");\nlog.length');
@@ -138,6 +146,11 @@ test('JSX with the automatic React runtime, a @jsxImportSource pragma, and a .ts
   expect(text(mini)).toBe("'mini'");
   const tsx = await k.execute('import { Badge } from "./badge.tsx";\nconst b = Badge({ label: "new" });\n[b.type, b.props.className, b.props.children]');
   expect(text(tsx)).toBe("[ 'span', 'badge', 'new' ]");
+  // Written the way bundlers and TypeScript's own resolution allow: no extension, or `.jsx`.
+  const bare = await k.execute('import { Badge as B2 } from "./badge";\nB2({ label: "bare" }).props.children');
+  expect(text(bare)).toBe("'bare'");
+  const jsx = await k.execute('const { Badge: B3 } = await import("./badge.jsx");\nB3({ label: "jsx" }).props.children');
+  expect(text(jsx)).toBe("'jsx'");
 });
 
 test('JSX whose runtime is not installed says which package to install and where', async () => {

@@ -5,8 +5,8 @@
 
 import * as inspector from 'node:inspector';
 import * as net from 'node:net';
-import { encodeFrame, FrameDecoder } from '../../../kernel/src/agent/framing';
-import { AGENT_PING } from '../../../kernel/src/agent/protocol';
+import { encodeFrame, FrameDecoder } from '../../../kernel/src/link/framing';
+import { AGENT_PING } from '../../../kernel/src/link/protocol';
 import { runRelay } from '../../../kernel/src/agent/relay';
 
 const TIMEOUT_MS = 300;

@@ -2,7 +2,7 @@
 // functions over argv and CDP RemoteObjects.
 
 import { formatConsoleArgs } from '../../../kernel/src/attach/consoleForward';
-import { OutputLimiter } from '../../../kernel/src/attach/outputLimiter';
+import { OutputLimiter } from '../../../kernel/src/targets/outputLimiter';
 import { hiddenReason, processLabel, scriptOf, shownCommand } from '../../../kernel/src/attach/processFilter';
 
 describe('process labels', () => {
@@ -47,10 +47,33 @@ describe('console formatting of by-port output', () => {
   const s = (value: string) => ({ type: 'string', value });
   it('formats like Node: format string, primitives, objects from their preview', () => {
     expect(formatConsoleArgs([s('a %s=%d%%'), s('x'), { type: 'number', value: 3, description: '3' }, { type: 'undefined' }])).toBe('a x=3% undefined');
-    expect(formatConsoleArgs([{ type: 'object', subtype: 'null', value: null }, { type: 'bigint', unserializableValue: '5n' }])).toBe('null 5n');
-    const preview = { type: 'object', subtype: undefined, description: 'Object', overflow: false, properties: [{ name: 'a', type: 'number', value: '1' }, { name: 'b', type: 'string', value: 'x' }] };
+    expect(
+      formatConsoleArgs([
+        { type: 'object', subtype: 'null', value: null },
+        { type: 'bigint', unserializableValue: '5n' },
+      ]),
+    ).toBe('null 5n');
+    const preview = {
+      type: 'object',
+      subtype: undefined,
+      description: 'Object',
+      overflow: false,
+      properties: [
+        { name: 'a', type: 'number', value: '1' },
+        { name: 'b', type: 'string', value: 'x' },
+      ],
+    };
     expect(formatConsoleArgs([{ type: 'object', className: 'Object', description: 'Object', preview }])).toBe("{ a: 1, b: 'x' }");
-    const arr = { type: 'object', subtype: 'array', description: 'Array(2)', overflow: false, properties: [{ name: '0', type: 'number', value: '1' }, { name: '1', type: 'number', value: '2' }] };
+    const arr = {
+      type: 'object',
+      subtype: 'array',
+      description: 'Array(2)',
+      overflow: false,
+      properties: [
+        { name: '0', type: 'number', value: '1' },
+        { name: '1', type: 'number', value: '2' },
+      ],
+    };
     expect(formatConsoleArgs([{ type: 'object', subtype: 'array', description: 'Array(2)', preview: arr }])).toBe('[ 1, 2 ]');
   });
 

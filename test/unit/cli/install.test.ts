@@ -139,7 +139,10 @@ test('--user puts the extension in the user data dir and the filters in labconfi
     expect(fs.existsSync(path.join(tmp, 'data', 'labextensions', '@tskernel', 'labextension'))).toBe(false);
     expect(fs.existsSync(cfg)).toBe(false);
   } finally {
-    for (const [k, v] of [['JUPYTER_DATA_DIR', saved.data], ['JUPYTER_CONFIG_DIR', saved.config]] as const) {
+    for (const [k, v] of [
+      ['JUPYTER_DATA_DIR', saved.data],
+      ['JUPYTER_CONFIG_DIR', saved.config],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

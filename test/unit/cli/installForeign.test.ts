@@ -66,7 +66,15 @@ test('uninstall leaves a foreign spec alone and says so; re-installing over ours
 });
 
 test('specs written before the marker (argv .../cli/main.js kernel ... --language) count as ours', () => {
-  fs.writeFileSync(specFile('javascript'), JSON.stringify({ argv: ['/usr/bin/node', '/opt/old/kernel/dist/cli/main.js', 'kernel', '-f', '{connection_file}', '--language', 'javascript'], display_name: 'JavaScript (tskernel)', language: 'javascript', metadata: { debugger: true } }));
+  fs.writeFileSync(
+    specFile('javascript'),
+    JSON.stringify({
+      argv: ['/usr/bin/node', '/opt/old/kernel/dist/cli/main.js', 'kernel', '-f', '{connection_file}', '--language', 'javascript'],
+      display_name: 'JavaScript (tskernel)',
+      language: 'javascript',
+      metadata: { debugger: true },
+    }),
+  );
   expect(specOwner(path.join(kernels, 'javascript'))).toEqual({ kind: 'ours' });
   fs.writeFileSync(specFile('javascript'), '{ not json');
   expect(specOwner(path.join(kernels, 'javascript')).kind).toBe('foreign');

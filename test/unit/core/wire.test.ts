@@ -1,7 +1,7 @@
 // Framing and HMAC: round trips, constant-time verification, replay and tamper rejection.
 
 import { createHmac } from 'node:crypto';
-import { decode, encode, FrameError } from '../../../kernel/src/wire/frames';
+import { decode, encode, WireFrameError } from '../../../kernel/src/wire/frames';
 import { Signer } from '../../../kernel/src/wire/signature';
 import type { Message } from '../../../kernel/src/wire/messages';
 
@@ -46,7 +46,7 @@ test('bad, missing and replayed signatures are rejected', () => {
 test('tampered content fails verification', () => {
   const frames = encode(msg(), new Signer('key'));
   frames[6] = Buffer.from('{"code":"evil"}');
-  expect(() => decode(frames, new Signer('key'))).toThrow(FrameError);
+  expect(() => decode(frames, new Signer('key'))).toThrow(WireFrameError);
 });
 
 test('malformed frames are reported, not thrown as crashes', () => {

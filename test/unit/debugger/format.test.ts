@@ -28,7 +28,11 @@ test.each<[R, string, string | undefined]>([
 });
 
 test('objects: class name as type, debuggee preview body as value', () => {
-  expect(showRemote({ type: 'object', subtype: 'array', className: 'Array', description: 'Array(3)', objectId: '1' }, '[1, 2, 3]')).toEqual({ value: 'Array(3) [1, 2, 3]', type: 'Array', expandable: true });
+  expect(showRemote({ type: 'object', subtype: 'array', className: 'Array', description: 'Array(3)', objectId: '1' }, '[1, 2, 3]')).toEqual({
+    value: 'Array(3) [1, 2, 3]',
+    type: 'Array',
+    expandable: true,
+  });
   expect(showRemote({ type: 'object', className: 'Object', description: 'Object', objectId: '1' }, "{a: 1, b: 'x'}")).toMatchObject({ value: "{a: 1, b: 'x'}", type: 'Object' });
   expect(showRemote({ type: 'object', className: 'Point', description: 'Point', objectId: '1' }, '{x: 3}')).toMatchObject({ value: 'Point {x: 3}', type: 'Point' });
   expect(showRemote({ type: 'object', subtype: 'map', className: 'Map', description: 'Map(1)', objectId: '1' }, "{'a' => 1}").value).toBe("Map(1) {'a' => 1}");
@@ -36,7 +40,11 @@ test('objects: class name as type, debuggee preview body as value', () => {
 });
 
 test('functions are expandable and show a signature', () => {
-  expect(showRemote({ type: 'function', className: 'Function', description: 'function add(a, b) {\n return a + b;\n}', objectId: '1' })).toEqual({ value: 'ƒ add(a, b)', type: 'function', expandable: true });
+  expect(showRemote({ type: 'function', className: 'Function', description: 'function add(a, b) {\n return a + b;\n}', objectId: '1' })).toEqual({
+    value: 'ƒ add(a, b)',
+    type: 'function',
+    expandable: true,
+  });
   expect(functionSignature('async (x, y) => x')).toBe('ƒ async (x, y) =>');
   expect(functionSignature('x => x')).toBe('ƒ (x) =>');
   expect(functionSignature('class Foo extends Bar {\n}')).toBe('class Foo extends Bar');

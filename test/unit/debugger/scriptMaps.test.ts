@@ -13,13 +13,20 @@ const B_TS = ['export type T = string;', '', 'export function b(): string {', " 
 
 /** Compiles src/*.ts to dist/*.js + .map in memory, as tsc lays them out. */
 function compile(): Map<string, string> {
-  const files = new Map([[`${ROOT}/src/a.ts`, A_TS], [`${ROOT}/src/b.ts`, B_TS]]);
+  const files = new Map([
+    [`${ROOT}/src/a.ts`, A_TS],
+    [`${ROOT}/src/b.ts`, B_TS],
+  ]);
   const out = new Map<string, string>();
   const host = ts.createCompilerHost({});
   host.readFile = (f) => files.get(f) ?? ts.sys.readFile(f);
   host.fileExists = (f) => files.has(f) || ts.sys.fileExists(f);
   host.writeFile = (f, text) => out.set(f, text);
-  const program = ts.createProgram([...files.keys()], { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, rootDir: `${ROOT}/src`, outDir: `${ROOT}/dist`, sourceMap: true, types: [] }, host);
+  const program = ts.createProgram(
+    [...files.keys()],
+    { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, rootDir: `${ROOT}/src`, outDir: `${ROOT}/dist`, sourceMap: true, types: [] },
+    host,
+  );
   expect(program.emit().emitSkipped).toBe(false);
   return out;
 }

@@ -86,7 +86,14 @@ export class FakeKernel implements IDebugKernel {
         if (args.stop) return { success: true, body: { listening: false } };
         return {
           success: true,
-          body: { listening: true, host: args.host, port: 7001, token: 'tsk1.abc', expiresAt: '2030-01-01T00:00:00Z', commands: { import: 'TSKERNEL_ATTACH_TOKEN=tsk1.abc node --import x app.js', require: '', api: '' } },
+          body: {
+            listening: true,
+            host: args.host,
+            port: 7001,
+            token: 'tsk1.abc',
+            expiresAt: '2030-01-01T00:00:00Z',
+            commands: { import: 'TSKERNEL_ATTACH_TOKEN=tsk1.abc node --import x app.js', require: '', api: '' },
+          },
         };
       default:
         return { success: false, message: `unknown command ${command}` };

@@ -39,9 +39,7 @@ describe('NotebookModel cell kinds', () => {
   it('gives JSX cells .tsx files and other cells .ts files, history and current alike', () => {
     const m = new NotebookModel(path.resolve('/tmp/tskernel-jsx-model'), '.ts');
     expect(path.basename(m.add('const el = <div id="a">hi</div>;', 1).added?.fileName ?? '')).toBe('__tskernel_cell_1.tsx');
-    expect(path.basename(m.add('const id = <T,>(x: T) => x;\nconst g = <T>(x: T): T => x;\nconst n = <number>(1 as unknown);', 2).added?.fileName ?? '')).toBe(
-      '__tskernel_cell_2.ts',
-    );
+    expect(path.basename(m.add('const id = <T,>(x: T) => x;\nconst g = <T>(x: T): T => x;\nconst n = <number>(1 as unknown);', 2).added?.fileName ?? '')).toBe('__tskernel_cell_2.ts');
     const jsx = m.renderCurrent('const b = <b>{id(1)}</b>;');
     expect(path.basename(jsx.fileName)).toBe('__tskernel_current.tsx');
     expect(m.labelOf(jsx.fileName)).toBe('this cell');

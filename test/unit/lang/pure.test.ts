@@ -1,7 +1,7 @@
 // Pure helpers of the language service: code-point cursors, magic blanking, the diagnostic
 // renderer and the synchronous is_complete scanner (no worker involved).
 
-import { codePointToUtf16, utf16ToCodePoint, codePointLength } from '../../../kernel/src/lang/codePoints';
+import { codePointToUtf16, utf16ToCodePoint, codePointLength } from '../../../kernel/src/common/codePoints';
 import { blankMagics } from '../../../kernel/src/lang/magics';
 import { formatDiagnostics } from '../../../kernel/src/lang/service';
 import { scanIsComplete } from '../../../kernel/src/lang/isCompleteScan';
@@ -49,22 +49,10 @@ describe('formatDiagnostics', () => {
   it('prints label, position, code, source line and caret', () => {
     const code = 'let a = 1;\n\tgreet(😀, 42);';
     const text = formatDiagnostics([{ line: 2, column: 11, code: 2345, message: "Argument of type 'number' is not assignable.", category: 'error' }], code, 'Cell [3]');
-    expect(text).toBe(
-      [
-        "Cell [3] 2:11 - error TS2345: Argument of type 'number' is not assignable.",
-        '2 | \tgreet(😀, 42);',
-        '  | \t         ^',
-        '',
-        'Found 1 error.',
-      ].join('\n'),
-    );
+    expect(text).toBe(["Cell [3] 2:11 - error TS2345: Argument of type 'number' is not assignable.", '2 | \tgreet(😀, 42);', '  | \t         ^', '', 'Found 1 error.'].join('\n'));
   });
   it('indents chained messages and counts warnings', () => {
-    const text = formatDiagnostics(
-      [{ line: 1, column: 1, code: 7016, message: 'first\n  second', category: 'warning' }],
-      'import x from "y";',
-      'Cell [1]',
-    );
+    const text = formatDiagnostics([{ line: 1, column: 1, code: 7016, message: 'first\n  second', category: 'warning' }], 'import x from "y";', 'Cell [1]');
     expect(text).toContain('Cell [1] 1:1 - warning TS7016: first\n    second');
     expect(text).toContain('Found 1 warning.');
   });

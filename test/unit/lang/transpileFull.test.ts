@@ -4,7 +4,7 @@
 // with types blanked.
 
 import { CellPositions } from '../../../kernel/src/lang/transpile/cellMap';
-import { CellCompileError, transpileCell } from '../../../kernel/src/lang/transpile/cell';
+import { type CellSyntaxError, transpileCell } from '../../../kernel/src/lang/transpile/cell';
 import { isTypeStrippedFrom } from '../../../kernel/src/debugger/scripts';
 
 const FILE = '/tmp/cell.ts';
@@ -47,11 +47,11 @@ test('import.meta becomes the cell helper; JavaScript cells hand top-level `awai
 });
 
 test('syntax errors in transformed cells are at cell positions; parameter decorators are refused', () => {
-  const err = (code: string): CellCompileError => {
+  const err = (code: string): CellSyntaxError => {
     try {
       transpileCell(code, 'typescript', FILE);
     } catch (e) {
-      return e as CellCompileError;
+      return e as CellSyntaxError;
     }
     throw new Error('compiled');
   };

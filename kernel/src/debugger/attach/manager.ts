@@ -4,8 +4,9 @@
 // becomes DAP `output` events. Each worker thread of an attached process is a thread too (child
 // of its process's record: detached with it). Detaching a plain inspector cleans up like the
 // agent would: breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — closed.
-// A by-pid attach needs the listener for the agent to dial back: when it had to start one, that
-// listener is closed again once no by-pid target is left (a `%listen` by the user is kept).
+// A by-pid attach, and a by-port one moved to an injected agent, need the listener for the agent
+// to dial back: when one had to start it, that listener is closed again once no such target is
+// left (a `%listen` by the user is kept).
 
 import * as nodePath from 'node:path';
 import { DEFAULT_AGENT_PATH } from '../../attach/byPid';
@@ -14,12 +15,23 @@ import { AttachListener } from '../../attach/listener';
 import { logger } from '../../common/log';
 import { UserError } from '../errors';
 import type { DebugSession } from '../session';
-import { RemoteTarget } from '../../attach/remoteTarget';
+import { RemoteTarget } from '../../targets/remoteTarget';
 import type { RunnerTarget } from '../../targets/runnerTarget';
 import type { ITarget } from '../../targets/target';
-import { adoptAgent, connectByPid, connectByPort, type Connected } from './connect';
+import { adoptAgent, connectByPid, connectByPort, type AgentDialBack, type Connected } from './connect';
 import { WorkerWatcher, type FoundWorker } from './workers';
-import { DETACHED_BY_NOTEBOOK, KERNEL_SHUT_DOWN, type AttachedTargetInfo, AttachTargetArguments, AttachTargetBody, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody } from './types';
+import {
+  DETACHED_BY_NOTEBOOK,
+  KERNEL_SHUT_DOWN,
+  type AttachedTargetInfo,
+  type AttachTargetArguments,
+  type AttachTargetBody,
+  type ListenArguments,
+  type ListenBody,
+  type ListTargetsArguments,
+  type ListTargetsBody,
+} from './types';
+import { within } from '../../common/deadline';
 
 const log = logger('dap');
 const DETACH_CLEANUP_MS = 3000;
@@ -31,6 +43,11 @@ interface AttachedRecord {
   /** Set when the notebook asked to detach (the reason shown in `detachedTarget`). */
   closing?: string;
   workers?: WorkerWatcher;
+}
+
+/** The target's agent dialed back to our listener (by pid, or by port moved to an agent). */
+function needsListener(r: AttachedRecord): boolean {
+  return r.info.via === 'pid' || (r.info.via === 'port' && !!r.c.link);
 }
 
 function shellQuote(s: string): string {
@@ -89,7 +106,7 @@ export class AttachManager {
     const t0 = performance.now();
     const threadId = this.nextThreadId++;
     let c: Connected;
-    if ('port' in args) c = await connectByPort(args, threadId);
+    if ('port' in args) c = await connectByPort(args, threadId, this.implicitDialBack());
     else if ('pid' in args) {
       if (this.isAttachedPid(args.pid)) throw new UserError(`pid ${args.pid} is already attached`);
       const implicit = !this.listener;
@@ -107,7 +124,12 @@ export class AttachManager {
       c = adoptAgent(agent, threadId, 'agent');
     }
     const info = await this.adopt(c);
-    return { target: info, elapsedMs: Math.round(performance.now() - t0), ...(c.warning ? { warning: c.warning } : {}), ...(c.inspectorClosed !== undefined ? { inspectorClosed: c.inspectorClosed } : {}) };
+    return {
+      target: info,
+      elapsedMs: Math.round(performance.now() - t0),
+      ...(c.warning ? { warning: c.warning } : {}),
+      ...(c.inspectorClosed !== undefined ? { inspectorClosed: c.inspectorClosed } : {}),
+    };
   }
 
   async detachTarget(threadId: number): Promise<void> {
@@ -128,14 +150,28 @@ export class AttachManager {
     return pid ? [pid] : [];
   }
 
-  /** Closes a listener that only a by-pid attach started, once no by-pid target needs it. */
+  /** Closes a listener that only a by-pid (or upgraded by-port) attach started, once no such target needs it. */
   private async closeImplicitListener(): Promise<void> {
-    if (!this.implicitListener || [...this.records.values()].some((r) => r.info.via === 'pid')) return;
+    if (!this.implicitListener || [...this.records.values()].some((r) => needsListener(r))) return;
     await this.closeListener();
   }
 
+  /** The listener for a by-port attach's injected agent: started implicitly if the user has none. */
+  private implicitDialBack(): AgentDialBack {
+    return {
+      listener: async () => {
+        const implicit = !this.listener;
+        const l = await this.ensureListener({});
+        if (implicit) this.implicitListener = true;
+        return l;
+      },
+      release: () => this.closeImplicitListener(),
+    };
+  }
+
+  /** The process already has an agent of ours (a plain by-port WebSocket does not count). */
   private isAttachedPid(pid: number): boolean {
-    return [...this.records.values()].some((r) => r.info.pid === pid && r.info.via !== 'port');
+    return [...this.records.values()].some((r) => r.info.pid === pid && (r.info.via !== 'port' || !!r.c.link));
   }
 
   private async adopt(c: Connected, parentThreadId?: number): Promise<AttachedTargetInfo> {
@@ -163,7 +199,7 @@ export class AttachManager {
   watchRunner(runner: RunnerTarget): void {
     const watcher = this.watchWorkers(runner, () => !runner.cdp.isClosed, runner.userWorkers);
     runner.onClose(() => watcher.stop());
-    void watcher.start().catch((e) => log.warn('watching the notebook runner\'s workers failed', e));
+    void watcher.start().catch((e) => log.warn("watching the notebook runner's workers failed", e));
   }
 
   private watchWorkers(parent: ITarget, isCurrent: () => boolean, announced?: ReadonlySet<string>): WorkerWatcher {
@@ -191,10 +227,8 @@ export class AttachManager {
     rec.workers?.stop();
     const thread = this.session.allThreads().find((t) => t.target === rec.c.target);
     if (thread && !rec.c.target.cdp.isClosed) {
-      let timer: NodeJS.Timeout | undefined;
       const cleanup = thread.detach().catch((e) => log.warn(`cleaning up thread ${rec.info.threadId} failed`, e));
-      await Promise.race([cleanup, new Promise<void>((r) => (timer = setTimeout(r, DETACH_CLEANUP_MS)))]);
-      clearTimeout(timer);
+      await within(cleanup, DETACH_CLEANUP_MS);
     }
     rec.c.target.close();
     this.gone(rec);
@@ -207,7 +241,7 @@ export class AttachManager {
     log.info(`thread ${rec.info.threadId} (${rec.info.name}) gone: ${reason}`);
     this.session.emit('thread', { reason: 'exited', threadId: rec.info.threadId });
     this.session.emit('detachedTarget', { threadId: rec.info.threadId, reason });
-    if (rec.info.via === 'pid') void this.closeImplicitListener().catch((e) => log.warn('closing the attach listener failed', e));
+    if (needsListener(rec)) void this.closeImplicitListener().catch((e) => log.warn('closing the attach listener failed', e));
   }
 
   private async ensureListener(args: ListenArguments): Promise<AttachListener> {
@@ -220,9 +254,7 @@ export class AttachManager {
     }
     this.listener = l;
     this.unsubscribe.push(
-      l.onAgent((a) =>
-        this.session.emit('agentWaiting', { id: a.id, pid: a.info.pid, title: a.info.title, node: a.info.node, remoteAddress: a.remoteAddress, connectedAt: a.connectedAt }),
-      ),
+      l.onAgent((a) => this.session.emit('agentWaiting', { id: a.id, pid: a.info.pid, title: a.info.title, node: a.info.node, remoteAddress: a.remoteAddress, connectedAt: a.connectedAt })),
       l.onRejected((r) => this.session.emit('attachRejected', { remoteAddress: r.remoteAddress, ...(r.tokenId ? { tokenId: r.tokenId } : {}), reason: r.reason })),
     );
     return l;

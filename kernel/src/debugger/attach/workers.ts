@@ -69,9 +69,7 @@ export class WorkerWatcher {
     const title0 = typeof info?.title === 'string' ? info.title : '';
     const titleThread = /^\[worker (\d+)\]/.exec(title0)?.[1];
     const isAgent = agentThread !== undefined && titleThread === String(agentThread);
-    const hostWorker = this.announced
-      ? !this.announced.has(titleThread ?? String(info?.workerId))
-      : isAgent || (!!path && this.parent.hiddenPaths().some((h) => path.startsWith(h)));
+    const hostWorker = this.announced ? !this.announced.has(titleThread ?? String(info?.workerId)) : isAgent || (!!path && this.parent.hiddenPaths().some((h) => path.startsWith(h)));
     log.debug(`worker ${String(info?.workerId)} ${url || '(no url)'} on ${this.parent.name}: ${hostWorker ? 'host code, hidden' : 'shown'} (title ${title0.slice(0, 80)})`);
     if (hostWorker) {
       transport.close();

@@ -177,11 +177,7 @@ export class BreakpointBinder {
     const { bp } = entry;
     const map = lineMapFor(this.host.cells.get(bp.path)?.map);
     const original = map ? undefined : this.host.maps.originalFor(loc.scriptId, loc.lineNumber, loc.columnNumber ?? 0);
-    const line1 = map
-      ? (map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 })?.line0 ?? loc.lineNumber) + 1
-      : original?.path === bp.path
-        ? original.line0 + 1
-        : loc.lineNumber + 1;
+    const line1 = map ? (map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 })?.line0 ?? loc.lineNumber) + 1 : original?.path === bp.path ? original.line0 + 1 : loc.lineNumber + 1;
     const changed = !bp.verified || bp.resolvedLine !== line1 || bp.message !== undefined;
     bp.verified = true;
     bp.resolvedLine = line1;

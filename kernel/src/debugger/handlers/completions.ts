@@ -19,7 +19,42 @@ export function propertyNames(this: unknown): string[] {
   return [...out].filter((k) => !/^\d+$/.test(k)).slice(0, 2000);
 }
 
-const KEYWORDS = ['await', 'async', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'delete', 'do', 'else', 'false', 'finally', 'for', 'function', 'if', 'in', 'instanceof', 'let', 'new', 'null', 'return', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'undefined', 'var', 'void', 'while', 'yield'];
+const KEYWORDS = [
+  'await',
+  'async',
+  'break',
+  'case',
+  'catch',
+  'class',
+  'const',
+  'continue',
+  'debugger',
+  'delete',
+  'do',
+  'else',
+  'false',
+  'finally',
+  'for',
+  'function',
+  'if',
+  'in',
+  'instanceof',
+  'let',
+  'new',
+  'null',
+  'return',
+  'switch',
+  'this',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'undefined',
+  'var',
+  'void',
+  'while',
+  'yield',
+];
 
 export const completions: Handler<'completions'> = async (ctx, args) => {
   requireObject(args, 'arguments');

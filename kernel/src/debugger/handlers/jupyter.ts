@@ -94,7 +94,13 @@ export const copyToGlobals: Handler<'copyToGlobals'> = async (ctx, args) => {
   const group = thread.requirePause().store.group;
   const value = await evaluateOnFrame(thread, frame.callFrame.callFrameId, src, { objectGroup: group });
   const global = await evaluateGlobal(thread, 'globalThis', { objectGroup: group });
-  const r = await thread.cdp.send('Runtime.callFunctionOn', { objectId: global.objectId, functionDeclaration: fn(assignProperty), arguments: [{ value: dst }, callArgument(value)], objectGroup: group, silent: true });
+  const r = await thread.cdp.send('Runtime.callFunctionOn', {
+    objectId: global.objectId,
+    functionDeclaration: fn(assignProperty),
+    arguments: [{ value: dst }, callArgument(value)],
+    objectGroup: group,
+    silent: true,
+  });
   if (r.exceptionDetails) throw new UserError(`Could not copy '${src}' to '${dst}'`);
   const shown = await thread.pause!.store.single(dst, r.result);
   return { value: shown.value, type: shown.type, variablesReference: shown.variablesReference };
@@ -111,7 +117,14 @@ async function modulePaths(ctx: HandlerContext): Promise<string[]> {
   if (!thread || thread.cdp.isClosed) return [];
   const isUser = (p: string): boolean => nodePath.isAbsolute(p) && !ctx.session.cells.isCellPath(p) && !thread.target.hiddenPaths().some((h) => p.startsWith(h));
   if (thread.isAttached) {
-    return [...new Set(thread.scripts.all().filter((s) => !s.hidden && s.url.startsWith('file://') && s.path).map((s) => s.path!))].filter(isUser);
+    return [
+      ...new Set(
+        thread.scripts
+          .all()
+          .filter((s) => !s.hidden && s.url.startsWith('file://') && s.path)
+          .map((s) => s.path!),
+      ),
+    ].filter(isUser);
   }
   // Without the Debugger domain: the CommonJS module cache of the runner.
   const expr = `(() => { try { const M = process.mainModule && process.mainModule.constructor; return M && M._cache ? Object.keys(M._cache) : []; } catch { return []; } })()\n//# sourceURL=modules${INTERNAL_URL_SUFFIX}`;
@@ -143,7 +156,13 @@ export const loadedSources: Handler<'loadedSources'> = async (ctx) => {
   const seen = new Set<string>();
   const sources: DebugProtocol.Source[] = [];
   for (const t of ctx.session.allThreads()) {
-    const paths = [...t.scripts.all().filter((s) => !s.hidden && s.path).map((s) => s.path!), ...t.maps.sourcePaths()];
+    const paths = [
+      ...t.scripts
+        .all()
+        .filter((s) => !s.hidden && s.path)
+        .map((s) => s.path!),
+      ...t.maps.sourcePaths(),
+    ];
     for (const path of paths) {
       if (seen.has(path)) continue;
       seen.add(path);
@@ -164,6 +183,12 @@ export const source: Handler<'source'> = async (ctx, args) => {
   const cell = ctx.session.cells.get(path);
   if (cell) return { content: cell.source, mimeType: mimeTypeFor(path) };
   for (const t of ctx.session.allThreads()) {
+    // An original file behind a source map (the map may embed it; else it is where the target runs).
+    // First: a local module compiled in place (an enum, JSX) maps to its own path, shown as written.
+    if (t.isAttached && t.maps.isMappedSource(path)) {
+      const content = t.maps.sourceContent(path) ?? (await t.readFile(path));
+      if (content !== undefined) return { content, mimeType: mimeTypeFor(path) };
+    }
     const script = t.isAttached ? t.scripts.latestForPath(path) : undefined;
     if (script) {
       const r = await t.cdp.send('Debugger.getScriptSource', { scriptId: script.scriptId });
@@ -173,11 +198,6 @@ export const source: Handler<'source'> = async (ctx, args) => {
         if (written !== undefined && isTypeStrippedFrom(r.scriptSource, written)) return { content: written, mimeType: mimeTypeFor(path) };
       }
       return { content: r.scriptSource, mimeType: mimeTypeFor(path) };
-    }
-    // An original file behind a source map (the map may embed it; else it is where the target runs).
-    if (t.isAttached && t.maps.isMappedSource(path)) {
-      const content = t.maps.sourceContent(path) ?? (await t.readFile(path));
-      if (content !== undefined) return { content, mimeType: mimeTypeFor(path) };
     }
   }
   if (nodePath.isAbsolute(path)) {

@@ -2,53 +2,53 @@
 // `reply.body.<array>` without checking `success`, so failures still carry the expected keys).
 
 import type { DapBody, DapCommand } from '../protocol';
-import * as att from './attach';
-import * as bp from './breakpoints';
+import * as attachRequests from './attach';
+import * as breakpoints from './breakpoints';
 import { UserError } from '../errors';
 import { completions } from './completions';
 import type { HandlerTable } from './context';
-import * as exec from './execution';
-import * as insp from './inspection';
-import * as jup from './jupyter';
-import * as life from './lifecycle';
+import * as execution from './execution';
+import * as inspection from './inspection';
+import * as jupyter from './jupyter';
+import * as lifecycle from './lifecycle';
 
 export const HANDLERS: HandlerTable = {
-  initialize: life.initialize,
-  attach: life.attach,
-  launch: life.launch,
-  configurationDone: life.configurationDone,
-  disconnect: life.disconnect,
-  terminate: life.terminate,
-  threads: life.threads,
-  debugInfo: jup.debugInfo,
-  dumpCell: jup.dumpCell,
-  inspectVariables: jup.inspectVariables,
-  richInspectVariables: jup.richInspectVariables,
-  copyToGlobals: jup.copyToGlobals,
-  modules: jup.modules,
-  loadedSources: jup.loadedSources,
-  source: jup.source,
-  setBreakpoints: bp.setBreakpoints,
-  setExceptionBreakpoints: bp.setExceptionBreakpoints,
-  setFunctionBreakpoints: bp.setFunctionBreakpoints,
-  breakpointLocations: bp.breakpointLocations,
-  exceptionInfo: bp.exceptionInfo,
-  continue: exec.continue_,
-  next: exec.next,
-  stepIn: exec.stepIn,
-  stepOut: exec.stepOut,
-  pause: exec.pause,
-  stackTrace: insp.stackTrace,
-  scopes: insp.scopes,
-  variables: insp.variables,
-  setVariable: insp.setVariable,
-  setExpression: insp.setExpression,
-  evaluate: insp.evaluate,
+  initialize: lifecycle.initialize,
+  attach: lifecycle.attach,
+  launch: lifecycle.launch,
+  configurationDone: lifecycle.configurationDone,
+  disconnect: lifecycle.disconnect,
+  terminate: lifecycle.terminate,
+  threads: lifecycle.threads,
+  debugInfo: jupyter.debugInfo,
+  dumpCell: jupyter.dumpCell,
+  inspectVariables: jupyter.inspectVariables,
+  richInspectVariables: jupyter.richInspectVariables,
+  copyToGlobals: jupyter.copyToGlobals,
+  modules: jupyter.modules,
+  loadedSources: jupyter.loadedSources,
+  source: jupyter.source,
+  setBreakpoints: breakpoints.setBreakpoints,
+  setExceptionBreakpoints: breakpoints.setExceptionBreakpoints,
+  setFunctionBreakpoints: breakpoints.setFunctionBreakpoints,
+  breakpointLocations: breakpoints.breakpointLocations,
+  exceptionInfo: breakpoints.exceptionInfo,
+  continue: execution.continue_,
+  next: execution.next,
+  stepIn: execution.stepIn,
+  stepOut: execution.stepOut,
+  pause: execution.pause,
+  stackTrace: inspection.stackTrace,
+  scopes: inspection.scopes,
+  variables: inspection.variables,
+  setVariable: inspection.setVariable,
+  setExpression: inspection.setExpression,
+  evaluate: inspection.evaluate,
   completions,
-  listen: att.listen,
-  listTargets: att.listTargets,
-  attachTarget: att.attachTarget,
-  detachTarget: att.detachTarget,
+  listen: attachRequests.listen,
+  listTargets: attachRequests.listTargets,
+  attachTarget: attachRequests.attachTarget,
+  detachTarget: attachRequests.detachTarget,
   restartFrame: async () => {
     throw new UserError('restartFrame is not supported');
   },

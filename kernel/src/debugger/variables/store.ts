@@ -93,7 +93,7 @@ export class VariableStore {
       })
       .catch(() => undefined);
     const bodies = Array.isArray(r?.result.value) ? (r.result.value as unknown[]) : [];
-    wanted.forEach((i, k) => (out[i] = typeof bodies[k] === 'string' ? (bodies[k] as string) : ''));
+    wanted.forEach((i, k) => (out[i] = typeof bodies[k] === 'string' ? bodies[k] : ''));
     return out;
   }
 
@@ -126,8 +126,24 @@ export class VariableStore {
       case 'chunk':
         return this.rangeChildren(c.object, c.start, c.end, c.evaluateName);
       case 'getter': {
-        const r = await this.cdp.send('Runtime.callFunctionOn', { objectId: c.owner.objectId, functionDeclaration: fn(invokeGetter), arguments: [{ objectId: c.getter.objectId }], objectGroup: this.group, silent: true });
-        if (r.exceptionDetails) return [{ variable: { name: c.name, value: `<exception: ${(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text).split('\n')[0]}>`, variablesReference: 0, evaluateName: c.evaluateName } }];
+        const r = await this.cdp.send('Runtime.callFunctionOn', {
+          objectId: c.owner.objectId,
+          functionDeclaration: fn(invokeGetter),
+          arguments: [{ objectId: c.getter.objectId }],
+          objectGroup: this.group,
+          silent: true,
+        });
+        if (r.exceptionDetails)
+          return [
+            {
+              variable: {
+                name: c.name,
+                value: `<exception: ${(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text).split('\n')[0]}>`,
+                variablesReference: 0,
+                evaluateName: c.evaluateName,
+              },
+            },
+          ];
         return [{ name: c.name, object: r.result, evaluateName: c.evaluateName }];
       }
       case 'entry':
@@ -205,7 +221,9 @@ export class VariableStore {
       const out: Entry[] = [];
       for (let s = start; s < end; s += bucket) {
         const e = Math.min(end, s + bucket);
-        out.push({ variable: { name: `[${s}…${e - 1}]`, value: `${e - s} items`, evaluateName: evaluateName ?? '', variablesReference: this.add({ kind: 'chunk', object, start: s, end: e, evaluateName }) } });
+        out.push({
+          variable: { name: `[${s}…${e - 1}]`, value: `${e - s} items`, evaluateName: evaluateName ?? '', variablesReference: this.add({ kind: 'chunk', object, start: s, end: e, evaluateName }) },
+        });
       }
       return out;
     }
@@ -237,7 +255,9 @@ export class VariableStore {
       const keyText = showRemote(key).value;
       if (key.objectId) {
         const expr = evaluateName ? `[...${evaluateName}.values()][${i}]` : undefined;
-        out.push({ variable: { name: `[${i}]`, value: `${keyText} => ${showRemote(value).value}`, evaluateName: expr ?? '', variablesReference: this.add({ kind: 'entry', key, value, evaluateName: expr }) } });
+        out.push({
+          variable: { name: `[${i}]`, value: `${keyText} => ${showRemote(value).value}`, evaluateName: expr ?? '', variablesReference: this.add({ kind: 'entry', key, value, evaluateName: expr }) },
+        });
       } else out.push({ name: keyText, object: value, evaluateName: evaluateName ? `${evaluateName}.get(${keyText})` : undefined });
     }
     return out;
@@ -246,7 +266,10 @@ export class VariableStore {
   private async scopeChildren(objects: RemoteObject[], extras: { name: string; object: RemoteObject }[], withGlobals?: boolean): Promise<Entry[]> {
     const out: Entry[] = extras.map((e) => ({ name: e.name, object: e.object, evaluateName: e.name === 'this' ? 'this' : '' }));
     const seen = new Set(extras.map((e) => e.name));
-    const [lists, globals] = await Promise.all([Promise.all(objects.map((o) => (o.objectId ? this.properties(o.objectId) : undefined))), withGlobals ? this.globalEntries() : []]);
+    const [lists, globals] = await Promise.all([
+      Promise.all(objects.map((o) => (o.objectId ? this.properties(o.objectId) : Promise.resolve(undefined)))),
+      withGlobals ? this.globalEntries() : Promise.resolve([]),
+    ]);
     lists.forEach((list, i) => {
       for (const d of list?.result ?? []) {
         if (seen.has(d.name)) continue;

@@ -90,7 +90,7 @@ export class WorkerClient {
         reject(new TimeoutError(kind, timeoutMs));
       }, timeoutMs);
       timer.unref();
-      this.pending.set(id, { resolve: (v) => resolve(v as RequestMap[K]['result']), reject, timer });
+      this.pending.set(id, { resolve: (v) => resolve(v), reject, timer });
       this.send({ type: 'request', id, kind, params });
     });
   }
@@ -129,7 +129,7 @@ export class WorkerClient {
   }
 
   private failAll(err: Error): void {
-    for (const p of this.pending.values()) clearTimeout(p.timer), p.reject(err);
+    for (const p of this.pending.values()) (clearTimeout(p.timer), p.reject(err));
     this.pending.clear();
   }
 }

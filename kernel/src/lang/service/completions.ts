@@ -8,7 +8,7 @@ import type { CompletionItem, CompletionResult } from './protocol';
 import { nodeAt } from './parse';
 import { cleanDisplay } from './display';
 import { identifierStart } from '../identifier';
-import { ALIAS_PREFIX, RenderedCell } from './notebookModel';
+import { ALIAS_PREFIX, type RenderedCell } from './notebookModel';
 
 const MAX_ITEMS = 1000;
 const DETAIL_COUNT = 10;
@@ -41,7 +41,7 @@ export function completeAt(ls: ts.LanguageService, cell: RenderedCell, pos: numb
   // are kept only when they all agree on it, since a reply has a single cursor_start/cursor_end.
   const spans = new Set(info.entries.filter((e) => e.replacementSpan).map((e) => `${e.replacementSpan?.start}:${e.replacementSpan?.length}`));
   const shared = spans.size === 1 && info.entries.every((e) => e.replacementSpan) ? info.entries[0].replacementSpan : undefined;
-  if (shared) (result.start = shared.start - off), (result.end = shared.start - off + shared.length);
+  if (shared) ((result.start = shared.start - off), (result.end = shared.start - off + shared.length));
   const typed = code.slice(result.start, pos).replace(/^['"`]/, '');
   const want = shared ? typed : prefix;
 
@@ -56,7 +56,7 @@ export function completeAt(ls: ts.LanguageService, cell: RenderedCell, pos: numb
     const text = shared && e.insertText ? e.insertText : e.name;
     if (seen.has(text)) continue;
     seen.add(text);
-    const item: CompletionItem = { name: text, kind: e.kind, signature: '' };
+    const item: CompletionItem = { name: text, kind: e.kind, signature: '', sortText: e.sortText };
     if (i < DETAIL_COUNT && Date.now() < deadline && e.kind !== ts.ScriptElementKind.keyword) {
       const d = ls.getCompletionEntryDetails(fileName, pos + off, e.name, {}, e.source, {}, e.data);
       if (d) item.signature = cleanDisplay(ts.displayPartsToString(d.displayParts));

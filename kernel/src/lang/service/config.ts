@@ -60,7 +60,7 @@ function readNotebookTsconfig(dir: string): ts.CompilerOptions {
 
 /** `index.d.ts` of @types/node to add as a root file, or undefined when the notebook has its own. */
 export function nodeTypesFallback(notebookDir: string): string | undefined {
-  for (let dir = path.resolve(notebookDir); ; ) {
+  for (let dir = path.resolve(notebookDir); ;) {
     if (fs.existsSync(path.join(dir, 'node_modules', '@types', 'node', 'index.d.ts'))) return undefined;
     const up = path.dirname(dir);
     if (up === dir) break;

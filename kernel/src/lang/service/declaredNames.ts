@@ -24,7 +24,7 @@ export function declaredNames(sf: ts.SourceFile): DeclaredNames {
     if (!id) return;
     const name = ts.idText(id);
     if (!variable) nonVariables.add(name);
-    if (!seen.has(name)) seen.add(name), out.names.push(name);
+    if (!seen.has(name)) (seen.add(name), out.names.push(name));
     if (exported) out.exported.add(name);
   };
   for (const st of sf.statements) {
@@ -37,13 +37,7 @@ export function declaredNames(sf: ts.SourceFile): DeclaredNames {
           (isConst ? out.consts : out.variables).add(ts.idText(id));
         }
       }
-    } else if (
-      ts.isFunctionDeclaration(st) ||
-      ts.isClassDeclaration(st) ||
-      ts.isInterfaceDeclaration(st) ||
-      ts.isTypeAliasDeclaration(st) ||
-      ts.isEnumDeclaration(st)
-    ) {
+    } else if (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) {
       add(st.name, exported && !hasDefaultModifier(st));
     } else if (ts.isModuleDeclaration(st)) {
       if (ts.isIdentifier(st.name) && !(st.flags & ts.NodeFlags.GlobalAugmentation)) add(st.name, exported);

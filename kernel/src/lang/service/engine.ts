@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
-import { ImportScope, NotebookModel, RenderedCell } from './notebookModel';
+import { type ImportScope, NotebookModel, type RenderedCell } from './notebookModel';
 import { cellDiagnostics } from './diagnostics';
 import { completeAt } from './completions';
 import { inspectAt } from './quickInfo';

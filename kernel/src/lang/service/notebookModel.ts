@@ -21,8 +21,8 @@
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { blankMagics } from '../magics';
-import { CellFile, CellGraph } from './cellGraph';
-import { declaredNames, DeclaredNames } from './declaredNames';
+import { type CellFile, CellGraph } from './cellGraph';
+import { declaredNames, type DeclaredNames } from './declaredNames';
 import { hasGlobalEffects } from './globalEffects';
 import { mentionedWords } from './mentioned';
 import { parseCell } from './parse';

@@ -3,7 +3,7 @@
 // code points).
 
 import * as ts from 'typescript';
-import { utf16ToCodePoint } from '../codePoints';
+import { utf16ToCodePoint } from '../../common/codePoints';
 
 /** A source file as the parser leaves it; `parseDiagnostics` is set by every createSourceFile. */
 type ParsedSourceFile = ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] };

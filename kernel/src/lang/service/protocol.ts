@@ -31,6 +31,8 @@ export interface CompletionItem {
   kind: string;
   /** Signature or type text, when details were computed for this entry. */
   signature: string;
+  /** TypeScript's sort key (lets the main thread re-rank a cached list for a longer prefix). */
+  sortText?: string;
   /** Replacement span start/end (UTF-16), when it differs from the request's token span. */
   start?: number;
   end?: number;
@@ -83,10 +85,7 @@ export interface RequestMessage<K extends RequestKind> {
   params: RequestMap[K]['params'];
 }
 
-export type ToWorker =
-  | { type: 'init'; init: WorkerInit }
-  | { type: 'addCell'; code: string; executionCount: number }
-  | { [K in RequestKind]: RequestMessage<K> }[RequestKind];
+export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'addCell'; code: string; executionCount: number } | { [K in RequestKind]: RequestMessage<K> }[RequestKind];
 
 export type FromWorker =
   | { type: 'ready'; ms: number }

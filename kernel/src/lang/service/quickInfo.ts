@@ -52,8 +52,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
 function locate(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number): Located | undefined {
   const file = cell.fileName;
   const off = cell.offset;
-  const inCell = (q: ts.QuickInfo | undefined): q is ts.QuickInfo =>
-    q !== undefined && q.textSpan.start >= off && q.textSpan.start + q.textSpan.length <= off + cell.blanked.length;
+  const inCell = (q: ts.QuickInfo | undefined): q is ts.QuickInfo => q !== undefined && q.textSpan.start >= off && q.textSpan.start + q.textSpan.length <= off + cell.blanked.length;
   let qi = ls.getQuickInfoAtPosition(file, pos + off);
   if (!inCell(qi) && pos > 0) qi = ls.getQuickInfoAtPosition(file, pos + off - 1);
   if (!inCell(qi)) return undefined;

@@ -7,9 +7,11 @@
 // gets a reply. Added cells are queued by the engine; a cell that was type-checked (the kernel
 // checks before it adds) is taken in right away, between requests, so the next completion or hover
 // does not pay for the rebuild; unchecked cells (type checking off, bursts) cost no compiler work.
+// After a quiet second, the garbage of the programs built meanwhile is collected (idleGc.ts).
 
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
+import { IdleGc } from './idleGc';
 import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker } from './protocol';
 
 type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) => RequestMap[K]['result'] };
@@ -23,6 +25,7 @@ const handlers: Handlers = {
 };
 
 let engine: Engine | undefined;
+const idleGc = new IdleGc();
 /** Checks and cell additions waiting for the full program, in order. */
 const deferred: ToWorker[] = [];
 
@@ -66,6 +69,8 @@ function pump(e: Engine, t0: number): void {
   }
   post({ type: 'full', ms: Date.now() - t0 });
   for (const msg of deferred.splice(0)) run(e, msg);
+  // The staged start's garbage (the early program, the preparser's copies) goes once it is quiet.
+  idleGc.touch();
 }
 
 /** Kind of the last request run: a `check` followed by its cell's addCell means type checking is on. */
@@ -105,6 +110,7 @@ parentPort?.on('message', (msg: ToWorker) => {
   }
   if (!engine) return;
   epoch++;
+  idleGc.touch();
   const waits = msg.type === 'addCell' || (msg.type === 'request' && msg.kind !== 'isComplete');
   if (waits && (!engine.full || deferred.length > 0)) {
     deferred.push(msg);

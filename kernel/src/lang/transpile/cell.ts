@@ -6,26 +6,17 @@
 // errors come out as one error type with a 1-based position in the cell as written.
 
 import { CellPositions, composeMaps, withInlineMap } from './cellMap';
-import { CellSyntaxError, replTransform } from './replTransform';
-import { stripTypes, TypeScriptSyntaxError } from './strip';
+import { replTransform } from './replTransform';
+import { CellSyntaxError } from './syntaxError';
+import { stripTypes } from './strip';
 import { fullTransform, looksLikeJsx, mayNeedFullTransform } from './tsTransform';
+export { CellSyntaxError } from './syntaxError';
 
 export interface TranspiledCell {
   generated: string;
   isAsync: boolean;
   /** Source map when the TypeScript transform moved code. */
   map?: string;
-}
-
-export class CellCompileError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = 'SyntaxError';
-  }
 }
 
 interface Stage {
@@ -46,12 +37,12 @@ export function transpileCell(code: string, language: 'typescript' | 'javascript
       // Plain JavaScript with JSX only fails here, in the REPL parser.
       if (!stage.map && language === 'javascript' && looksLikeJsx(code)) return finish(code, fullTransform(code, filename, { javascript: true, jsx: true }));
       if (!stage.map) throw e;
-      const p = new CellPositions(withInlineMap('', stage.map)).original({ line: e.line, column: e.column });
+      const p = new CellPositions(withInlineMap('', stage.map)).original({ line: e.line ?? 1, column: e.column ?? 1 });
       throw new CellSyntaxError(e.message, p?.line ?? 1, p?.column ?? 1);
     }
     return assemble(repl, stage.map);
   } catch (e) {
-    if (e instanceof CellSyntaxError || e instanceof TypeScriptSyntaxError) throw new CellCompileError(e.message, e.line ?? 1, e.column ?? 1);
+    if (e instanceof CellSyntaxError) throw new CellSyntaxError(e.message, e.line ?? 1, e.column ?? 1);
     throw e;
   }
 }
@@ -73,7 +64,7 @@ function toJavaScript(code: string, language: 'typescript' | 'javascript', filen
   try {
     return stripTypes(code, filename, { strictStrip: true });
   } catch (e) {
-    if (!(e instanceof TypeScriptSyntaxError)) throw e;
+    if (!(e instanceof CellSyntaxError)) throw e;
     if (NEEDS_TRANSFORM.test(e.message) || looksLikeJsx(code)) return full();
     throw e;
   }
@@ -85,7 +76,7 @@ function transformWithJsxRetry(code: string, filename: string, javascript: boole
   try {
     return fullTransform(code, filename, { javascript, jsx: false });
   } catch (e) {
-    if (!jsx || !(e instanceof TypeScriptSyntaxError)) throw e;
+    if (!jsx || !(e instanceof CellSyntaxError)) throw e;
     return fullTransform(code, filename, { javascript, jsx: true });
   }
 }

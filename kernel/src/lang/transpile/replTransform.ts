@@ -10,6 +10,7 @@ import * as walk from 'acorn-walk';
 import MagicString from 'magic-string';
 
 import { CELL_HELPER, IMPORT_HELPER } from './names';
+import { CellSyntaxError } from './syntaxError';
 
 export { IMPORT_HELPER };
 
@@ -20,17 +21,6 @@ export interface ReplOutput {
   declared: string[];
   /** Source map (v3 JSON) from `code` to the input, at token boundaries. */
   map: string;
-}
-
-export class CellSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = 'SyntaxError';
-  }
 }
 
 type Node = acorn.Node & Record<string, unknown>;

@@ -4,21 +4,12 @@
 // properties) goes through amaro's transform mode and comes back with a source map; cells ask
 // for strip-only (`strictStrip`) and use the TypeScript transform instead (tsTransform.ts).
 
+import { CellSyntaxError } from './syntaxError';
+
 export interface StripResult {
   code: string;
   /** Source map v3 JSON, only when a transform moved code. */
   map?: string;
-}
-
-export class TypeScriptSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-    this.name = 'SyntaxError';
-  }
 }
 
 interface Amaro {
@@ -62,7 +53,7 @@ function amaroMessage(e: unknown): string {
 }
 
 /** amaro reports errors as SWC diagnostics: "  x message\n   ,-[L:C]\n ...". */
-function toSyntaxError(text: string): TypeScriptSyntaxError {
+function toSyntaxError(text: string): CellSyntaxError {
   const msg = /x (.+)/.exec(text)?.[1]?.trim() ?? text.trim();
   // The caret under the code line gives the position: " 1 | let y = ;" then "   :         ^".
   const lines = text.split('\n');
@@ -71,9 +62,9 @@ function toSyntaxError(text: string): TypeScriptSyntaxError {
     const caretAt = lines[i + 1].indexOf('^');
     if (m && caretAt >= 0 && /^\s*:/.test(lines[i + 1])) {
       const codeStart = lines[i].indexOf('|') + 2;
-      return new TypeScriptSyntaxError(msg, Number(m[1]), Math.max(1, caretAt - codeStart + 1));
+      return new CellSyntaxError(msg, Number(m[1]), Math.max(1, caretAt - codeStart + 1));
     }
   }
   const pos = /,-\[(?:[^\]]*:)?(\d+):(\d+)\]/.exec(text);
-  return new TypeScriptSyntaxError(msg, pos ? Number(pos[1]) : undefined, pos ? Number(pos[2]) : undefined);
+  return new CellSyntaxError(msg, pos ? Number(pos[1]) : undefined, pos ? Number(pos[2]) : undefined);
 }

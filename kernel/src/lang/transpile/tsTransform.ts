@@ -8,7 +8,7 @@
 
 import type * as TS from 'typescript';
 import { CELL_HELPER } from './names';
-import { TypeScriptSyntaxError } from './strip';
+import { CellSyntaxError } from './syntaxError';
 
 let tsModule: typeof TS | undefined;
 function ts(): typeof TS {
@@ -77,13 +77,13 @@ export function fullTransform(code: string, filename: string, opts: TransformOpt
   return { code: js, map: out.sourceMapText ?? '' };
 }
 
-function diagnosticError(code: string, d: TS.Diagnostic): TypeScriptSyntaxError {
+function diagnosticError(code: string, d: TS.Diagnostic): CellSyntaxError {
   const t = ts();
   const message = t.flattenDiagnosticMessageText(d.messageText, ' ');
   const before = code.slice(0, d.start ?? 0);
   const line = before.split('\n').length;
   const column = (d.start ?? 0) - (before.lastIndexOf('\n') + 1) + 1;
-  return new TypeScriptSyntaxError(withHint(message), line, column);
+  return new CellSyntaxError(withHint(message), line, column);
 }
 
 /**
@@ -98,7 +98,7 @@ function rejectParameterDecorators(code: string, filename: string): void {
       const dec = node.modifiers?.find((m) => m.kind === t.SyntaxKind.Decorator);
       if (dec) {
         const { line, character } = sf.getLineAndCharacterOfPosition(dec.getStart(sf));
-        throw new TypeScriptSyntaxError(withHint('Decorators are not valid here.'), line + 1, character + 1);
+        throw new CellSyntaxError(withHint('Decorators are not valid here.'), line + 1, character + 1);
       }
     }
     t.forEachChild(node, visit);

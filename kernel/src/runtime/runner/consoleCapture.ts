@@ -10,13 +10,13 @@ import { currentCell } from './context';
 export function captureOutput(channel: RunnerChannel): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
-    stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+    stream.write = (chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       channel.stream(currentCell(), name, text);
       const done = typeof encoding === 'function' ? encoding : cb;
-      if (typeof done === 'function') process.nextTick(done as () => void);
+      if (typeof done === 'function') process.nextTick(done);
       return true;
-    }) as typeof stream.write;
+    };
   }
 
   let indent = '';

@@ -8,7 +8,7 @@ import { createRequire, register } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stripTypes } from '../../lang/transpile/strip';
+import { compileModule } from './moduleSource';
 import { parseNpmSpecifier } from './compat/npmSpecifier';
 
 /**
@@ -53,11 +53,20 @@ function nodeSpecifier(spec: string, dir: string): string {
     return npm.path;
   }
   if (spec.startsWith('jsr:')) {
-    const name = spec.slice(4).replace(/^\//, '').replace(/^(@[^/@]+\/[^/@]+)@[^/]*/, '$1');
-    throw importError(`Cannot import "${spec}": tskernel runs on Node, which has no jsr: imports. Run \`npx jsr add ${name.split('/').slice(0, 2).join('/')}\` in ${dir}, then import "${name}"`, 'ERR_TSKERNEL_IMPORT');
+    const name = spec
+      .slice(4)
+      .replace(/^\//, '')
+      .replace(/^(@[^/@]+\/[^/@]+)@[^/]*/, '$1');
+    throw importError(
+      `Cannot import "${spec}": tskernel runs on Node, which has no jsr: imports. Run \`npx jsr add ${name.split('/').slice(0, 2).join('/')}\` in ${dir}, then import "${name}"`,
+      'ERR_TSKERNEL_IMPORT',
+    );
   }
   if (/^https?:/.test(spec)) {
-    throw importError(`Cannot import "${spec}": tskernel runs on Node, which does not load modules from URLs. Install the package with npm in ${dir}, or save the module next to the notebook and import it by path`, 'ERR_TSKERNEL_IMPORT');
+    throw importError(
+      `Cannot import "${spec}": tskernel runs on Node, which does not load modules from URLs. Install the package with npm in ${dir}, or save the module next to the notebook and import it by path`,
+      'ERR_TSKERNEL_IMPORT',
+    );
   }
   return spec;
 }
@@ -102,7 +111,7 @@ function interopNamespace(ns: Record<string, unknown>): Record<string, unknown> 
   const d = ns.default;
   if (d === null || (typeof d !== 'object' && typeof d !== 'function')) return ns;
   const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const k of Object.keys(d as object)) merged[k] = (d as Record<string, unknown>)[k];
+  for (const k of Object.keys(d)) merged[k] = (d as Record<string, unknown>)[k];
   return Object.assign(merged, ns);
 }
 
@@ -124,11 +133,12 @@ function isCommonJs(url: string): boolean {
   }
 }
 
-/** `./x.js` written for a `./x.ts` file (TypeScript's convention), or an extensionless `./x`. */
+/** `./x.js` written for a `./x.ts` file (TypeScript's convention; `./x.jsx` for `./x.tsx`), or an
+ * extensionless `./x` (`x.ts`, `x.tsx`, `x.mts`, or a folder's `index.ts`/`index.tsx`). */
 function tsAlternative(spec: string, dir: string): string | undefined {
   if (!/^\.{1,2}\//.test(spec) && !path.isAbsolute(spec)) return undefined;
   const base = path.resolve(dir, spec);
-  const candidates = [base.replace(/\.(c|m)?js$/, '.$1ts'), base + '.ts', base + '.mts', path.join(base, 'index.ts')];
+  const candidates = [base.replace(/\.(c|m)?js$/, '.$1ts'), base.replace(/\.jsx$/, '.tsx'), base + '.ts', base + '.tsx', base + '.mts', path.join(base, 'index.ts'), path.join(base, 'index.tsx')];
   return candidates.find((c) => c !== base && fs.existsSync(c));
 }
 
@@ -139,7 +149,7 @@ export function installTypeScriptLoaders(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
   const loadTs = (module: NodeModule & { _compile(code: string, file: string): void }, filename: string): void => {
-    module._compile(stripTypes(fs.readFileSync(filename, 'utf8'), filename).code, filename);
+    module._compile(compileModule(fs.readFileSync(filename, 'utf8'), filename), filename);
   };
   const ext = (createRequire(__filename) as unknown as { extensions: Record<string, unknown> }).extensions;
   for (const e of ['.ts', '.cts']) ext[e] = loadTs;

@@ -4,15 +4,7 @@
 
 import * as path from 'node:path';
 
-const OWN_PACKAGES = [
-  'amaro',
-  'import-meta-resolve',
-  'typescript',
-  'magic-string',
-  '@jridgewell/trace-mapping',
-  '@jridgewell/sourcemap-codec',
-  '@jridgewell/resolve-uri',
-];
+const OWN_PACKAGES = ['amaro', 'import-meta-resolve', 'typescript', 'magic-string', '@jridgewell/trace-mapping', '@jridgewell/sourcemap-codec', '@jridgewell/resolve-uri'];
 
 let dirs: string[] | undefined;
 

@@ -18,7 +18,7 @@ function readLineSync(): string {
       carry = carry.slice(nl + 1);
       return line;
     }
-    let n = 0;
+    let n: number;
     try {
       n = fs.readSync(RUNNER_STDIN_FD, buf, 0, buf.length, null);
     } catch (e) {

@@ -23,7 +23,10 @@ function displayable(mime: string, text: string): { [DISPLAY_SYMBOL]: () => Bund
 
 function tagged(mime: string) {
   return (strings: TemplateStringsArray, ...values: unknown[]) =>
-    displayable(mime, strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), ''));
+    displayable(
+      mime,
+      strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), ''),
+    );
 }
 
 function startsWith(bytes: Uint8Array, magic: number[]): boolean {
@@ -91,7 +94,14 @@ async function broadcast(msgType: string, content: unknown, extra: { metadata?: 
       return;
     }
     case 'comm_open':
-      channel.send({ type: 'comm_open', cell, comm_id: text(c.comm_id, 'comm_id'), target_name: text(c.target_name, 'target_name'), data: record(c.data, 'data'), metadata: record(extra.metadata, 'metadata') });
+      channel.send({
+        type: 'comm_open',
+        cell,
+        comm_id: text(c.comm_id, 'comm_id'),
+        target_name: text(c.target_name, 'target_name'),
+        data: record(c.data, 'data'),
+        metadata: record(extra.metadata, 'metadata'),
+      });
       return;
     case 'comm_msg':
       channel.send({ type: 'comm_msg', cell, comm_id: text(c.comm_id, 'comm_id'), data: record(c.data, 'data'), metadata: record(extra.metadata, 'metadata') });

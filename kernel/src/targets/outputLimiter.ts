@@ -1,7 +1,7 @@
 // The budget and cleaning for output a target sends to the notebook: at most N bytes per
 // one-second window (the excess is dropped and counted, never buffered), newlines and tabs kept,
-// other control characters replaced (no terminal escapes from an untrusted process). Used for the
-// console output of by-port targets, with the agent link's limit (DEFAULT_LINK_LIMITS).
+// other control characters replaced (no terminal escapes from an untrusted process). Used by the
+// agent link (Agent.output) and for the console output of by-port targets, at the same limit.
 
 export class OutputLimiter {
   private windowStart = Date.now();
@@ -28,7 +28,13 @@ export class OutputLimiter {
       this.droppedBytes += bytes;
       return undefined;
     }
-    const kept = bytes > budget ? Buffer.from(text, 'utf8').subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '') : text;
+    const kept =
+      bytes > budget
+        ? Buffer.from(text, 'utf8')
+            .subarray(0, budget)
+            .toString('utf8')
+            .replace(/\uFFFD$/, '')
+        : text;
     const keptBytes = Buffer.byteLength(kept, 'utf8');
     this.inWindow += keptBytes;
     this.droppedBytes += bytes - keptBytes;

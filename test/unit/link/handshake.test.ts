@@ -2,8 +2,8 @@
 // another TLS session (different keying material), reflection, malformed and out-of-order frames.
 
 import * as crypto from 'node:crypto';
-import { AgentHandshake, computeMac, KernelHandshake, type AgentInfo, type HandshakeFrame, type HandshakeResult } from '../../../kernel/src/attach/handshake';
-import { TokenStore, type AttachToken } from '../../../kernel/src/attach/token';
+import { AgentHandshake, computeMac, KernelHandshake, type AgentInfo, type HandshakeFrame, type HandshakeResult } from '../../../kernel/src/link/handshake';
+import { TokenStore, type AttachToken } from '../../../kernel/src/link/token';
 
 const info: AgentInfo = { pid: 123, node: 'v20', title: 'app.js', argv: ['app.js'] };
 
@@ -20,7 +20,6 @@ function run(agent: AgentHandshake, kernel: KernelHandshake): { agent?: Handshak
   for (let i = 0; i < 5 && toKernel; i++) {
     const k = kernel.onFrame(JSON.parse(JSON.stringify(toKernel)));
     if (k.done) out.kernel = k.done;
-    toKernel = undefined;
     if (!k.send) break;
     const a = agent.onFrame(JSON.parse(JSON.stringify(k.send)));
     if (a.done) out.agent = a.done;
@@ -94,7 +93,7 @@ describe('attach handshake', () => {
 
   it('sanitizes untrusted agent info', () => {
     const { store, token, ekm } = setup();
-    const hostile = { pid: -1, node: 'v'.repeat(500), title: 'a\u001b[31mred', argv: Array(100).fill('x') } as unknown as AgentInfo;
+    const hostile = { pid: -1, node: 'v'.repeat(500), title: 'a\u001b[31mred', argv: Array(100).fill('x') };
     const r = run(new AgentHandshake(token, ekm, hostile), new KernelHandshake((id) => store.consume(id), ekm));
     expect(r.kernel?.ok).toBe(true);
     const got = (r.kernel as { info: AgentInfo }).info;

@@ -2,10 +2,11 @@
 // injected by pid) or over an inspector WebSocket (by port). The DAP adapter gives it a thread id
 // above 1; after that it is driven exactly like the notebook's runner.
 
-import type { AgentHello } from '../agent/protocol';
-import { CdpClient } from '../targets/cdpClient';
-import type { ITarget } from '../targets/target';
-import type { ITransport } from '../targets/transport';
+import type { AgentHello } from '../link/protocol';
+import { CdpClient } from './cdpClient';
+import type { ITarget } from './target';
+import type { ITransport } from './transport';
+import { within } from '../common/deadline';
 
 const HELLO_GRACE_MS = 2000;
 
@@ -65,7 +66,7 @@ export class RemoteTarget implements ITarget {
   }
 
   ready(): Promise<void> {
-    return Promise.race([this.helloSeen, new Promise<void>((r) => setTimeout(r, HELLO_GRACE_MS).unref())]);
+    return within(this.helloSeen, HELLO_GRACE_MS);
   }
 
   onClose(listener: () => void): void {

@@ -1,7 +1,7 @@
 // Attach tokens: encode/parse round trip, strict parsing, single use and expiry in the store.
 
 import * as crypto from 'node:crypto';
-import { encodeToken, parseToken, TokenError, TokenStore, TOKEN_PREFIX } from '../../../kernel/src/attach/token';
+import { encodeToken, parseToken, TokenError, TokenStore, TOKEN_PREFIX } from '../../../kernel/src/link/token';
 
 const fp = crypto.randomBytes(32);
 

@@ -8,11 +8,13 @@
 // the target after its keepalive timeout (agent/relay.ts).
 
 import type * as tls from 'node:tls';
-import { encodeFrame, FrameDecoder } from '../agent/framing';
-import { AGENT_PING } from '../agent/protocol';
+import { encodeFrame, FrameDecoder } from '../link/framing';
+import { AGENT_PING } from '../link/protocol';
 import { logger } from '../common/log';
-import type { ITransport } from '../targets/transport';
-import { cleanText } from './handshake';
+import type { ITransport } from './transport';
+import { cleanText } from '../link/handshake';
+import { within } from '../common/deadline';
+import { OutputLimiter } from './outputLimiter';
 
 const log = logger('targets');
 
@@ -61,8 +63,8 @@ export class AgentLink implements ITransport {
   private invalid = 0;
   private windowStart = Date.now();
   private inboundInWindow = 0;
-  private outputInWindow = 0;
-  private droppedOutputBytes = 0;
+  private readonly output: OutputLimiter;
+  private warnedDropped = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
   private readonly pingTimer: NodeJS.Timeout;
 
@@ -71,6 +73,7 @@ export class AgentLink implements ITransport {
     readonly limits: AgentLinkLimits = DEFAULT_LINK_LIMITS,
   ) {
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.output = new OutputLimiter(limits.maxOutputBytesPerSecond);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.markClosed(this.reason ?? 'the target closed the link'));
     socket.on('error', (e) => this.markClosed(`link error: ${e.message}`));
@@ -93,7 +96,7 @@ export class AgentLink implements ITransport {
 
   /** Output bytes dropped by the rate limit so far. */
   get droppedOutput(): number {
-    return this.droppedOutputBytes;
+    return this.output.dropped;
   }
 
   send(message: object): void {
@@ -120,11 +123,8 @@ export class AgentLink implements ITransport {
 
   /** True once the agent has said something (its session is connected), false on timeout or close. */
   async ready(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
     const closed = new Promise<boolean>((r) => this.onClose(() => r(false)));
-    const result = await Promise.race([this.spoken.then(() => true), closed, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)))]);
-    clearTimeout(timer);
-    return result;
+    return (await within(Promise.race([this.spoken.then(() => true), closed]), timeoutMs)) ?? false;
   }
 
   onClose(listener: () => void): void {
@@ -196,17 +196,9 @@ export class AgentLink implements ITransport {
   private forwardOutput(params: unknown): void {
     const p = (typeof params === 'object' && params !== null ? params : {}) as { stream?: unknown; text?: unknown };
     if ((p.stream !== 'stdout' && p.stream !== 'stderr') || typeof p.text !== 'string') return this.countInvalid('bad Agent.output');
-    const budget = this.limits.maxOutputBytesPerSecond - this.outputInWindow;
-    const bytes = Buffer.byteLength(p.text, 'utf8');
-    if (budget <= 0) {
-      this.droppedOutputBytes += bytes;
-      return;
-    }
-    const text = bytes > budget ? p.text.slice(0, budget) : p.text;
-    this.outputInWindow += Buffer.byteLength(text, 'utf8');
-    if (text.length < p.text.length) this.droppedOutputBytes += bytes - Buffer.byteLength(text, 'utf8');
-    // Keep newlines and tabs; replace other control characters (no terminal escapes from the target).
-    const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+    // Within the per-second budget; newlines and tabs kept, other control characters replaced.
+    const clean = this.output.admit(p.text);
+    if (clean === undefined) return;
     for (const l of this.outputListeners) l({ stream: p.stream, text: clean });
   }
 
@@ -218,12 +210,12 @@ export class AgentLink implements ITransport {
   private rollWindow(): void {
     const now = Date.now();
     if (now - this.windowStart < 1000) return;
-    if (this.droppedOutputBytes && this.outputInWindow >= this.limits.maxOutputBytesPerSecond) {
-      log.warn(`target output over ${this.limits.maxOutputBytesPerSecond} B/s: ${this.droppedOutputBytes} bytes dropped so far`);
+    if (this.output.dropped > this.warnedDropped) {
+      this.warnedDropped = this.output.dropped;
+      log.warn(`target output over ${this.limits.maxOutputBytesPerSecond} B/s: ${this.output.dropped} bytes dropped so far`);
     }
     this.windowStart = now;
     this.inboundInWindow = 0;
-    this.outputInWindow = 0;
   }
 
   private drop(reason: string): void {

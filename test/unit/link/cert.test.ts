@@ -2,7 +2,7 @@
 // loopback checks.
 
 import * as crypto from 'node:crypto';
-import { generateSelfSignedCert } from '../../../kernel/src/attach/cert';
+import { generateSelfSignedCert } from '../../../kernel/src/link/cert';
 import { isLoopbackHost } from '../../../kernel/src/attach/loopback';
 
 describe('self-signed certificate', () => {

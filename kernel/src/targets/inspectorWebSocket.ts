@@ -7,11 +7,11 @@
 import * as http from 'node:http';
 import WebSocket from 'ws';
 import { logger } from '../common/log';
-import { BaseTransport } from '../targets/transport';
-import type { InspectorEndpoint } from './requests';
+import { BaseTransport } from './transport';
+import type { InspectorEndpoint } from '../attach/requests';
 
 export type { InspectorEndpoint };
-import { inspectorRiskWarning, isLoopbackHost, NonLoopbackError } from './loopback';
+import { inspectorRiskWarning, isLoopbackHost, NonLoopbackError } from '../attach/loopback';
 
 const log = logger('targets');
 const MAX_LIST_BYTES = 1024 * 1024;
@@ -99,7 +99,6 @@ export class WebSocketTransport extends BaseTransport {
       if (this.ws.readyState === WebSocket.OPEN) this.ws.close();
     });
   }
-
 }
 
 export interface ConnectInspectorOptions {
@@ -128,7 +127,7 @@ export async function connectInspector(options: ConnectInspectorOptions): Promis
     list = await listInspectorTargets(host, options.port, timeoutMs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED') throw new Error(`no inspector on ${host}:${options.port} (connection refused): start the process with --inspect=${options.port}`);
+    if (code === 'ECONNREFUSED') throw new Error(`no inspector on ${host}:${options.port} (connection refused): start the process with --inspect=${options.port}`, { cause: e });
     throw e;
   }
   const endpoint = options.targetId ? list.find((t) => t.id === options.targetId) : list[0];

@@ -4,26 +4,11 @@
 // pushed back onto the socket (unshift) for whoever reads the authenticated link next.
 
 import type * as tls from 'node:tls';
-import { encodeFrame } from '../agent/framing';
+import { encodeFrame, takeFrame } from './framing';
 import { EKM_BYTES, EKM_LABEL, HANDSHAKE_MAX_FRAME_BYTES, type HandshakeFrame, type HandshakeResult, type HandshakeStep } from './handshake';
 
 export interface HandshakeMachine {
   onFrame(frame: unknown): HandshakeStep;
-}
-
-type Take = { frame: unknown; rest: Buffer } | { need: true } | { error: string };
-
-/** Decodes one frame from the front of `buf`. */
-export function takeFrame(buf: Buffer, maxBytes: number): Take {
-  if (buf.length < 4) return { need: true };
-  const len = buf.readUInt32BE(0);
-  if (len > maxBytes) return { error: `frame of ${len} bytes exceeds the ${maxBytes}-byte handshake limit` };
-  if (buf.length < 4 + len) return { need: true };
-  try {
-    return { frame: JSON.parse(buf.toString('utf8', 4, 4 + len)), rest: buf.subarray(4 + len) };
-  } catch (e) {
-    return { error: `malformed frame: ${(e as Error).message}` };
-  }
 }
 
 /** Keying material that binds the handshake to this TLS session. */
@@ -31,12 +16,7 @@ export function exportKeyingMaterial(socket: tls.TLSSocket): Buffer {
   return socket.exportKeyingMaterial(EKM_BYTES, EKM_LABEL, Buffer.alloc(0));
 }
 
-export function runFramedHandshake(
-  socket: tls.TLSSocket,
-  machine: HandshakeMachine,
-  first: HandshakeFrame | undefined,
-  timeoutMs: number,
-): Promise<HandshakeResult> {
+export function runFramedHandshake(socket: tls.TLSSocket, machine: HandshakeMachine, first: HandshakeFrame | undefined, timeoutMs: number): Promise<HandshakeResult> {
   return new Promise<HandshakeResult>((resolve) => {
     let buffered: Buffer = Buffer.alloc(0);
     let settled = false;
@@ -60,7 +40,7 @@ export function runFramedHandshake(
       buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       if (buffered.length > 4 * HANDSHAKE_MAX_FRAME_BYTES) return settle({ ok: false, reason: 'too much data during the handshake' });
       for (;;) {
-        const took = takeFrame(buffered, HANDSHAKE_MAX_FRAME_BYTES);
+        const took = takeFrame(buffered, HANDSHAKE_MAX_FRAME_BYTES, 'handshake limit');
         if ('need' in took) return;
         if ('error' in took) {
           send({ t: 'reject', reason: took.error });
