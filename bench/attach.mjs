@@ -16,25 +16,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as http from 'node:http';
-import { BenchClient, ROOT, median } from './client.mjs';
+import { BenchClient, JLAB_INIT, median, ROOT } from './client.mjs';
 
 const now = () => performance.now();
 const CONNS = Number(process.env.BENCH_CONNS ?? 16);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const JLAB_INIT = {
-  clientID: 'jupyterlab',
-  clientName: 'JupyterLab',
-  adapterID: 'typescript',
-  pathFormat: 'path',
-  linesStartAt1: true,
-  columnsStartAt1: true,
-  supportsVariableType: true,
-  supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true,
-  locale: 'en',
-};
 const CLK_TCK = 100; // Linux USER_HZ
 
 // The server: the hot path in routes.js, a never-called function in admin.js (breakpoint there).

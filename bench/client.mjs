@@ -21,6 +21,20 @@ const freePort = () =>
     });
   });
 
+/** The initialize arguments JupyterLab's debugger sends (what the benches replay). */
+export const JLAB_INIT = {
+  clientID: 'jupyterlab',
+  clientName: 'JupyterLab',
+  adapterID: 'typescript',
+  pathFormat: 'path',
+  linesStartAt1: true,
+  columnsStartAt1: true,
+  supportsVariableType: true,
+  supportsVariablePaging: true,
+  supportsRunInTerminalRequest: true,
+  locale: 'en',
+};
+
 export class BenchClient {
   constructor() {
     this.key = randomBytes(16).toString('hex');

@@ -7,21 +7,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchClient, ROOT, median } from './client.mjs';
+import { BenchClient, JLAB_INIT, median, ROOT } from './client.mjs';
 
 const now = () => performance.now();
-const JLAB_INIT = {
-  clientID: 'jupyterlab',
-  clientName: 'JupyterLab',
-  adapterID: 'typescript',
-  pathFormat: 'path',
-  linesStartAt1: true,
-  columnsStartAt1: true,
-  supportsVariableType: true,
-  supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true,
-  locale: 'en',
-};
 const LOOP = 'let acc = 0;\nfor (let i = 0; i < 3e7; i++) {\n  acc = (acc + i * 7) % 1000003;\n}\nacc;';
 
 async function timeCells(c, code, n) {

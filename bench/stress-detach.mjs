@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchClient, ROOT, median } from './client.mjs';
+import { BenchClient, JLAB_INIT, median, ROOT } from './client.mjs';
 
 const KINDS = ['agent-detach', 'agent-kill', 'pid-detach', 'port-detach', 'runner-restart'];
 const CYCLES = Number(process.argv[2] ?? 50);
@@ -32,18 +32,6 @@ const AGENT_JS = process.env.STRESS_AGENT_JS ? path.resolve(process.env.STRESS_A
 const CUSTOM_AGENT = Boolean(process.env.STRESS_AGENT_JS);
 const NEXT_WITHIN_MS = 1000;
 const CRASH_WINDOW_MS = 400;
-const JLAB_INIT = {
-  clientID: 'jupyterlab',
-  clientName: 'JupyterLab',
-  adapterID: 'typescript',
-  pathFormat: 'path',
-  linesStartAt1: true,
-  columnsStartAt1: true,
-  supportsVariableType: true,
-  supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true,
-  locale: 'en',
-};
 const now = () => performance.now();
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-bench-stress-')));

@@ -5,10 +5,14 @@ control channel; replies are matched by msg_id and each must be followed by an I
 parented to it (JupyterLab's future waits for both).
 """
 
-import time
+import sys
+from pathlib import Path
 
 import pytest
 from jupyter_client.manager import start_new_kernel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python"))
+from dap_client import Dap  # noqa: E402
 
 CELL = "\n".join(
     [
@@ -20,51 +24,6 @@ CELL = "\n".join(
         "console.log(total);",
     ]
 )
-
-
-class Dap:
-    def __init__(self, kc):
-        self.kc = kc
-        self.seq = 0
-        self.events = []
-        self.idles = set()
-
-    def _drain_iopub(self, timeout):
-        msg = self.kc.get_iopub_msg(timeout=timeout)
-        if msg["msg_type"] == "debug_event":
-            self.events.append(msg["content"])
-        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            self.idles.add(msg["parent_header"].get("msg_id"))
-        return msg
-
-    def request(self, command, arguments=None, seq=None):
-        content = {"type": "request", "seq": self.seq if seq is None else seq, "command": command}
-        if arguments is not None:
-            content["arguments"] = arguments
-        self.seq += 1
-        msg = self.kc.session.msg("debug_request", content)
-        self.kc.control_channel.send(msg)
-        reply = self.kc.get_control_msg(timeout=15)
-        assert reply["parent_header"]["msg_id"] == msg["header"]["msg_id"]
-        deadline = time.time() + 15
-        while msg["header"]["msg_id"] not in self.idles:
-            assert time.time() < deadline, f"no idle for {command}"
-            self._drain_iopub(timeout=deadline - time.time())
-        return reply["content"]
-
-    def ok(self, command, arguments=None):
-        r = self.request(command, arguments)
-        assert r["success"], f"{command}: {r.get('message')}"
-        return r.get("body", {})
-
-    def wait_event(self, name, start=0, timeout=15):
-        deadline = time.time() + timeout
-        while True:
-            for e in self.events[start:]:
-                if e["event"] == name:
-                    return e
-            assert time.time() < deadline, f"no {name} event"
-            self._drain_iopub(timeout=deadline - time.time())
 
 
 @pytest.fixture()

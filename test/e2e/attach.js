@@ -132,7 +132,6 @@ async function frames(lab) {
 }
 
 /** The read-only source editor in the main area (the notebook tab is hidden behind it). */
-const SOURCE_EDITOR = '.jp-MainAreaWidget:not(.lm-mod-hidden):not(.jp-NotebookPanel)';
 
 async function attachScenario(lab, metrics) {
   const server = await startServer();
@@ -207,48 +206,9 @@ async function attachScenario(lab, metrics) {
     }
     await lab.screenshot('attached');
 
-    // Open server.js from Kernel Sources.
-    const source = lab.page.locator('.jp-DebuggerKernelSource-source', { hasText: 'server.js' }).first();
-    await until(
-      'server.js in Kernel Sources',
-      async () => {
-        if (await source.count()) return true;
-        // The panel refreshes the modules list after attaching; the toolbar button does it again.
-        await lab.page
-          .locator('.jp-DebuggerKernelSources-header jp-button, .jp-DebuggerKernelSources-header button')
-          .last()
-          .click()
-          .catch(() => {});
-        return false;
-      },
-      15000,
-      500,
-    );
-    const ksTitle = lab.page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Kernel Sources' }).first();
-    if (!(await source.isVisible())) await ksTitle.click();
-    await source.click();
-    const editor = lab.page
-      .locator(SOURCE_EDITOR)
-      .filter({ has: lab.page.locator('.cm-content', { hasText: 'handleRequest' }) })
-      .first();
-    await editor.waitFor({ timeout: 15000 });
-
-    // Breakpoint on `hits += 1` (gutter click in the read-only viewer).
-    const gutter = editor.locator('.cm-gutters > .cm-gutter.cm-breakpoint-gutter > .cm-gutterElement').nth(HANDLER_LINE);
-    const mark = lab.dap.length;
-    for (let attempt = 0; ; attempt++) {
-      await gutter.click({ position: { x: 5, y: 5 } });
-      try {
-        await gutter.locator('.cm-breakpoint-icon').waitFor({ timeout: 2000 });
-        break;
-      } catch (e) {
-        if (attempt >= 2) throw new Error(`no breakpoint marker in server.js line ${HANDLER_LINE}`, { cause: e });
-      }
-    }
-    const bpReply = await until('setBreakpoints for server.js answered', () => {
-      const req = lab.dap.slice(mark).find((d) => d.dir === '>' && d.name === 'setBreakpoints' && /server\.js$/.test(d.arguments?.source?.path || ''));
-      return req && lab.dap.find((d) => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
-    });
+    // Open server.js from Kernel Sources; breakpoint on `hits += 1` (gutter click in the viewer).
+    const editor = await lab.openKernelSource('server.js', 'handleRequest');
+    const bpReply = await lab.gutterBreakpoint(editor, HANDLER_LINE, 'server.js');
     assert.ok(bpReply.success, 'setBreakpoints succeeded');
     assert.ok(
       (bpReply.body?.breakpoints || []).some((b) => b.verified && b.line === HANDLER_LINE),
@@ -278,7 +238,7 @@ async function attachScenario(lab, metrics) {
     await lab.page.locator(`${P.thread(2)}.tsk-mod-current`).waitFor({ timeout: 5000 });
     assert.equal(await threadState(lab, 1), 'running', 'the notebook keeps running');
     assert.equal(settled, false, 'the request waits while the server is paused');
-    await lab.page.locator(SOURCE_EDITOR).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
+    await lab.page.locator(SEL.sourceEditor).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
     await lab.screenshot('paused-in-server');
 
     // Two paused threads: the notebook stops on `debugger` too and the debugger shows it (the

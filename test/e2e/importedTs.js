@@ -4,12 +4,11 @@
 // next call stops on it with the module's frame and arguments, and Continue finishes the cell.
 'use strict';
 const assert = require('assert/strict');
-const { until } = require('./lib/lab');
+const { until, SEL } = require('./lib/lab');
 
 // Line 2 is `const area: number = w * h;`.
 const GEOM_TS = ['export function scaled(w: number, h: number, k: number): number {', '  const area: number = w * h;', '  return area * k;', '}', ''].join('\n');
 const BREAK_LINE = 2;
-const SOURCE_EDITOR = '.jp-MainAreaWidget:not(.lm-mod-hidden):not(.jp-NotebookPanel)';
 
 async function importedTs(lab, metrics) {
   const file = `${lab.name}.ipynb`;
@@ -24,33 +23,9 @@ async function importedTs(lab, metrics) {
   await lab.runCell(0);
   await lab.waitOutput(0, /^24$/m);
 
-  const source = lab.page.locator('.jp-DebuggerKernelSource-source', { hasText: moduleFile }).first();
-  await until(
-    `${moduleFile} in Kernel Sources`,
-    async () => {
-      if (await source.count()) return true;
-      // JupyterLab lists modules when the debugger starts; its refresh button asks again.
-      await lab.page
-        .locator('#jp-debugger-sidebar [title="Refresh kernel sources"]')
-        .first()
-        .click()
-        .catch(() => {});
-      return false;
-    },
-    15000,
-    500,
-  );
-  const title = lab.page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Kernel Sources' }).first();
-  if (!(await source.isVisible())) await title.click();
   const t0 = Date.now();
-  await source.click();
-
+  const editor = await lab.openKernelSource(moduleFile, 'scaled');
   // Shown as written: the annotations are there, exactly the file's text.
-  const editor = lab.page
-    .locator(SOURCE_EDITOR)
-    .filter({ has: lab.page.locator('.cm-content', { hasText: 'scaled' }) })
-    .first();
-  await editor.waitFor({ timeout: 15000 });
   const shown = await until('the module text in the viewer', async () => {
     const lines = await editor.locator('.cm-content .cm-line').allInnerTexts();
     return lines.length >= 3 ? lines : null;
@@ -60,21 +35,7 @@ async function importedTs(lab, metrics) {
   await lab.screenshot('module-as-written');
 
   // A gutter breakpoint on line 2 of the module, verified there.
-  const gutter = editor.locator('.cm-gutters > .cm-gutter.cm-breakpoint-gutter > .cm-gutterElement').nth(BREAK_LINE);
-  const mark = lab.dap.length;
-  for (let attempt = 0; ; attempt++) {
-    await gutter.click({ position: { x: 5, y: 5 } });
-    try {
-      await gutter.locator('.cm-breakpoint-icon').waitFor({ timeout: 2000 });
-      break;
-    } catch (e) {
-      if (attempt >= 2) throw new Error(`no breakpoint marker in ${moduleFile} line ${BREAK_LINE}`, { cause: e });
-    }
-  }
-  const bpReply = await until(`setBreakpoints for ${moduleFile} answered`, () => {
-    const req = lab.dap.slice(mark).find((d) => d.dir === '>' && d.name === 'setBreakpoints' && (d.arguments?.source?.path || '').endsWith(moduleFile));
-    return req && lab.dap.find((d) => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
-  });
+  const bpReply = await lab.gutterBreakpoint(editor, BREAK_LINE, moduleFile);
   assert.ok(bpReply.success, 'setBreakpoints succeeded');
   assert.ok(
     (bpReply.body?.breakpoints || []).some((b) => b.verified && b.line === BREAK_LINE),
@@ -98,7 +59,7 @@ async function importedTs(lab, metrics) {
     `the calling cell in the stack: ${frames.join(' | ')}`,
   );
   await lab.waitVariables({ w: 2, h: 3, k: 4 });
-  await lab.page.locator(SOURCE_EDITOR).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
+  await lab.page.locator(SEL.sourceEditor).locator('.jp-DebuggerEditor-highlight').first().waitFor({ timeout: 10000 });
   await lab.screenshot('paused-in-module');
 
   // Next: line 3, area is 6. Continue: the cell prints its result.

@@ -3,7 +3,12 @@ sequence of debug_request messages on the control channel (as test/conformance/t
 drives it against a local kernel), cut to initialize, a breakpoint in a dumped cell, the stopped
 event, variables and continue."""
 
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python"))
+from dap_client import Dap  # noqa: E402
 
 CELL = "\n".join(
     [
@@ -14,44 +19,6 @@ CELL = "\n".join(
         "console.log(add(2, 3));",
     ]
 )
-
-
-class Dap:
-    def __init__(self, kc):
-        self.kc = kc
-        self.seq = 1
-        self.events = []
-        self.idles = set()
-
-    def _drain_iopub(self, timeout):
-        msg = self.kc.get_iopub_msg(timeout=timeout)
-        if msg["msg_type"] == "debug_event":
-            self.events.append(msg["content"])
-        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            self.idles.add(msg["parent_header"].get("msg_id"))
-
-    def ok(self, command, arguments=None):
-        content = {"type": "request", "seq": self.seq, "command": command, "arguments": arguments or {}}
-        self.seq += 1
-        msg = self.kc.session.msg("debug_request", content)
-        self.kc.control_channel.send(msg)
-        reply = self.kc.get_control_msg(timeout=15)
-        assert reply["parent_header"]["msg_id"] == msg["header"]["msg_id"]
-        deadline = time.time() + 15
-        while msg["header"]["msg_id"] not in self.idles:
-            assert time.time() < deadline, f"no idle for {command}"
-            self._drain_iopub(timeout=deadline - time.time())
-        assert reply["content"]["success"], f"{command}: {reply['content'].get('message')}"
-        return reply["content"].get("body", {})
-
-    def wait_event(self, name, start, timeout=15):
-        deadline = time.time() + timeout
-        while True:
-            for e in self.events[start:]:
-                if e["event"] == name:
-                    return e
-            assert time.time() < deadline, f"no {name} event"
-            self._drain_iopub(timeout=deadline - time.time())
 
 
 def debugger_round_trip(kc):

@@ -12,6 +12,7 @@ import { CellFiles } from '../../kernel/src/common/cellFiles';
 import { logger } from '../../kernel/src/common/log';
 import type { DapEvent, DapResponse, IDebugger, RunnerCdpLink } from '../../kernel/src/debugger/api';
 import { createDebugger } from '../../kernel/src/debugger';
+import { jlabInitializeArgs } from './dapClient';
 
 /** The in-runner agent and the link format it imports, as folder/file under kernel/src. */
 const AGENT_FILES = ['link/framing', 'link/protocol', 'agent/relay', 'agent/agentWorker', 'agent/runnerAgent'];
@@ -188,18 +189,7 @@ export class DebugHarness {
   }
 
   async start(): Promise<void> {
-    await this.ok('initialize', {
-      clientID: 'jupyterlab',
-      clientName: 'JupyterLab',
-      adapterID: 'typescript',
-      pathFormat: 'path',
-      linesStartAt1: true,
-      columnsStartAt1: true,
-      supportsVariableType: true,
-      supportsVariablePaging: true,
-      supportsRunInTerminalRequest: true,
-      locale: 'en',
-    });
+    await this.ok('initialize', jlabInitializeArgs('typescript'));
     await this.ok('attach', {});
   }
 

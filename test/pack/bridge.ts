@@ -19,6 +19,8 @@ interface Reply {
   spec_argv?: string[];
 }
 
+/** JupyterLab's initialize arguments (written out: the pack test imports nothing from the repo's
+ * test helpers, which load the kernel's sources). */
 export const JLAB_INITIALIZE = {
   clientID: 'jupyterlab',
   clientName: 'JupyterLab',

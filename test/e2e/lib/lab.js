@@ -17,6 +17,8 @@ const SEL = {
   variablesBody: '.jp-DebuggerVariables-body:not(.lm-mod-hidden)',
   breakpointIcon: '.cm-gutter.cm-breakpoint-gutter > .cm-gutterElement:not([style*="visibility: hidden"]) .cm-breakpoint-icon',
   highlight: '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-DebuggerEditor-highlight',
+  // The read-only viewer the debugger opens for a source that is not a cell.
+  sourceEditor: '.jp-MainAreaWidget:not(.lm-mod-hidden):not(.jp-NotebookPanel)',
   cmd: id => `#jp-debugger-sidebar jp-button[data-command="${id}"]`,
   pauseOnExceptions: '#jp-debugger-sidebar .jp-debugger-pauseOnExceptions jp-button, #jp-debugger-sidebar .jp-PauseOnExceptions',
   pauseOnExceptionsMenu: '.jp-PauseOnExceptions-menu',
@@ -359,6 +361,60 @@ class Lab {
     const t = Date.now();
     await btn.click();
     return t;
+  }
+
+  /**
+   * Opens `name` from the debugger's Kernel Sources and returns the read-only viewer showing it
+   * (once its text contains `text`). JupyterLab lists modules when the debugger starts; its
+   * refresh button asks again, until the file is listed.
+   */
+  async openKernelSource(name, text, timeoutMs = 15000) {
+    const source = this.page.locator('.jp-DebuggerKernelSource-source', { hasText: name }).first();
+    await until(
+      `${name} in Kernel Sources`,
+      async () => {
+        if (await source.count()) return true;
+        await this.page
+          .locator('#jp-debugger-sidebar [title="Refresh kernel sources"]')
+          .first()
+          .click()
+          .catch(() => {});
+        return false;
+      },
+      timeoutMs,
+      500,
+    );
+    const title = this.page.locator('#jp-debugger-sidebar .lm-AccordionPanel-title', { hasText: 'Kernel Sources' }).first();
+    if (!(await source.isVisible())) await title.click();
+    await source.click();
+    const editor = this.page
+      .locator(SEL.sourceEditor)
+      .filter({ has: this.page.locator('.cm-content', { hasText: text }) })
+      .first();
+    await editor.waitFor({ timeout: timeoutMs });
+    return editor;
+  }
+
+  /**
+   * Sets a breakpoint by clicking the gutter of a source viewer on `line` (retried until the marker
+   * shows) and returns the kernel's reply to the setBreakpoints that click sent for `fileName`.
+   */
+  async gutterBreakpoint(editor, line, fileName) {
+    const gutter = editor.locator('.cm-gutters > .cm-gutter.cm-breakpoint-gutter > .cm-gutterElement').nth(line);
+    const mark = this.dap.length;
+    for (let attempt = 0; ; attempt++) {
+      await gutter.click({ position: { x: 5, y: 5 } });
+      try {
+        await gutter.locator('.cm-breakpoint-icon').waitFor({ timeout: 2000 });
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw new Error(`no breakpoint marker in ${fileName} line ${line}`, { cause: e });
+      }
+    }
+    return until(`setBreakpoints for ${fileName} answered`, () => {
+      const req = this.dap.slice(mark).find((d) => d.dir === '>' && d.name === 'setBreakpoints' && (d.arguments?.source?.path || '').endsWith(fileName));
+      return req && this.dap.find((d) => d.dir === '<' && d.type === 'debug_reply' && d.request_seq === req.seq && d.name === 'setBreakpoints');
+    });
   }
 
   async outputText(i) {

@@ -21,10 +21,12 @@ function kernelPorts(): number[] {
   return (listeningPorts(kc.proc.pid!) ?? []).sort((a, b) => a - b);
 }
 
-/** Resolves once the process has exec'd into an executable matching `re` (bounded). */
+/** Resolves once the process has exec'd into an executable matching `re` (bounded). Right after
+ * the exec, /proc/PID/exe can already name the new executable while /proc/PID/cmdline still reads
+ * empty: wait for both. */
 async function execDone(pid: number, re: RegExp, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!re.test(processExe(pid) ?? '')) {
+  while (!re.test(processExe(pid) ?? '') || !processArgv(pid)?.length) {
     if (Date.now() > deadline) throw new Error(`pid ${pid} did not exec ${re} within ${timeoutMs} ms (exe ${processExe(pid)})`);
     await new Promise((r) => setImmediate(r));
   }

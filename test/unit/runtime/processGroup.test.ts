@@ -31,8 +31,10 @@ test('signalGroup refuses the special ids 0 and 1 (own group, everyone)', () => 
   const exited = new Promise((r) => leader.once('exit', r));
   try {
     const deadline = Date.now() + 5000;
+    // A forked child shows the shell's command line until it has exec'd sleep: wait for both sleeps.
+    const both = (ms: { command: string }[]): boolean => ['sleep 300', 'sleep 301'].every((c) => ms.some((m) => m.command === c));
     let members = groupMembers(leader.pid!);
-    while (members.length < 3 && Date.now() < deadline) {
+    while (!both(members) && Date.now() < deadline) {
       await new Promise((r) => setImmediate(r));
       members = groupMembers(leader.pid!);
     }
