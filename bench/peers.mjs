@@ -67,7 +67,8 @@ function writeSpecs(bins) {
     display_name: 'tskernel (TypeScript)',
     language: 'typescript',
     interrupt_mode: 'signal',
-    env: { TSKERNEL_HISTORY_FILE: 'off' },
+    // As `tskernel install` writes it (kernel/src/common/kernelEnv.ts), minus persisted history.
+    env: { MALLOC_ARENA_MAX: '2', TSKERNEL_HISTORY_FILE: 'off' },
   });
   writeSpec('deno', {
     argv: [bins.deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],
