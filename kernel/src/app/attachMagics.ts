@@ -6,14 +6,18 @@
 import type { Magics } from '../interpreter/magics';
 import { MagicError } from '../interpreter/magics';
 import type { IDebugger } from '../debugger/api';
+import type { DapArgs, DapBody } from '../debugger/protocol';
+import type { AttachedTargetInfo, AttachTargetArguments, ListenArguments, ListenBody } from '../attach/requests';
 
-type Body = Record<string, unknown>;
+type AttachCommand = 'listen' | 'listTargets' | 'attachTarget' | 'detachTarget';
 
-async function ask(dbg: IDebugger | undefined, command: string, args: Body): Promise<Body> {
+/** One of the attach requests, typed by command as the panel sends it; its body, or the failure. */
+async function ask<K extends AttachCommand>(dbg: IDebugger | undefined, command: K, args: DapArgs<K>): Promise<DapBody<K>> {
   if (!dbg) throw new MagicError('the debugger is not available in this kernel');
   const r = await dbg.handleRequest({ seq: 0, type: 'request', command, arguments: args });
   if (!r.success) throw new MagicError(r.message ?? `${command} failed`);
-  return (r.body ?? {}) as Body;
+  // The debugger answers `command` with DapBody<command> (its handler table is typed by the same map).
+  return r.body as DapBody<K>;
 }
 
 function hostPort(text: string): { host?: string; port: number } | undefined {
@@ -22,15 +26,15 @@ function hostPort(text: string): { host?: string; port: number } | undefined {
   return { host: m[1], port: Number(m[2]) };
 }
 
-function describe(t: Body): string {
-  return `thread ${String(t.threadId)}: ${String(t.name)} (via ${String(t.via)})`;
+function describe(t: AttachedTargetInfo): string {
+  return `thread ${t.threadId}: ${t.name} (via ${t.via})`;
 }
 
 /**
  * The printed commands above name this kernel's own install: same host only. Elsewhere (another
  * host, a container) the target needs the agent package or the single file, with the same token.
  */
-function otherHostLines(b: Body): string[] {
+function otherHostLines(b: ListenBody): string[] {
   const env = `TSKERNEL_ATTACH_TOKEN=${String(b.token)}`;
   const lines = [
     'Without this kernel on the target (another host, a container): install the agent package (no dependencies)',
@@ -50,7 +54,7 @@ function otherHostLines(b: Body): string[] {
 export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | undefined): void {
   magics.register('listen', '[host:port] [--allow-remote] [--stop]: accept agents dialing back; prints the command to run on the target', async (args, ctx) => {
     const words = args.split(/\s+/).filter(Boolean);
-    const a: Body = {};
+    const a: ListenArguments = {};
     if (words.includes('--stop')) a.stop = true;
     if (words.includes('--allow-remote')) a.allowNonLoopback = true;
     const addr = words.find((w) => !w.startsWith('--'));
@@ -65,7 +69,7 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
       ctx.print('The attach listener is closed; its tokens are revoked.\n');
       return;
     }
-    const cmds = (b.commands ?? {}) as Record<string, string>;
+    const cmds: Partial<NonNullable<ListenBody['commands']>> = b.commands ?? {};
     const lines = [
       `Listening for agents on ${String(b.host)}:${String(b.port)} (TLS 1.3, certificate ${String(b.fingerprint).slice(0, 16)}…).`,
       'Start the Node process to debug with:',
@@ -87,23 +91,23 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
       const i = words.indexOf(name);
       return i >= 0 ? words[i + 1] : undefined;
     };
-    let request: Body;
+    let request: AttachTargetArguments;
     if (flag('--pid') !== undefined) {
       const pid = Number(flag('--pid'));
       if (!Number.isInteger(pid) || pid <= 0) throw new MagicError('%attach --pid takes a process id');
       request = { pid };
     } else if (flag('--agent') !== undefined) {
-      request = { agentId: flag('--agent') };
+      request = { agentId: String(flag('--agent')) };
     } else {
       const addr = words.find((w) => !w.startsWith('--'));
       if (!addr) {
         // No target named: attach every agent that is waiting in the listener.
         const list = await ask(dbg(), 'listTargets', { scanProcesses: false, ports: [] });
-        const agents = (list.agents ?? []) as Body[];
+        const agents = list.agents ?? [];
         if (!agents.length) throw new MagicError('nothing to attach: give a port, host:port, --pid PID, or start an agent after %listen');
         for (const agent of agents) {
           const b = await ask(dbg(), 'attachTarget', { agentId: agent.id });
-          ctx.print(`Attached ${describe(b.target as Body)}\n`);
+          ctx.print(`Attached ${describe(b.target)}\n`);
         }
         return;
       }
@@ -113,29 +117,29 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
     }
     const b = await ask(dbg(), 'attachTarget', request);
     if (b.warning) ctx.print(`Warning: ${String(b.warning)}\n`);
-    ctx.print(`Attached ${describe(b.target as Body)}. Set breakpoints in its files from the debugger panel (Kernel Sources).\n`);
+    ctx.print(`Attached ${describe(b.target)}. Set breakpoints in its files from the debugger panel (Kernel Sources).\n`);
   });
 
   magics.register('targets', 'list attached processes, waiting agents and local inspectors', async (_args, ctx) => {
     const b = await ask(dbg(), 'listTargets', {});
     const out: string[] = ['Attached:'];
-    const attached = (b.attached ?? []) as Body[];
+    const attached = b.attached ?? [];
     out.push(...(attached.length ? attached.map((t) => `  ${describe(t)}`) : ['  (none)']));
-    const agents = (b.agents ?? []) as Body[];
-    if (agents.length) out.push('Waiting agents (%attach --agent ID):', ...agents.map((a) => `  ${String(a.id)}  ${String(a.name ?? a.title ?? '')}`));
-    const inspectors = (b.inspectors ?? []) as Body[];
-    if (inspectors.length) out.push('Local inspectors (%attach PORT):', ...inspectors.map((i) => `  ${String(i.host)}:${String(i.port)}`));
-    const processes = (b.processes ?? []) as Body[];
+    const agents = b.agents ?? [];
+    if (agents.length) out.push('Waiting agents (%attach --agent ID):', ...agents.map((a) => `  ${a.id}  ${a.title}`));
+    const inspectors = b.inspectors ?? [];
+    if (inspectors.length) out.push('Local inspectors (%attach PORT):', ...inspectors.map((i) => `  ${i.host}:${i.port}`));
+    const processes = b.processes ?? [];
     // Only the user's own processes, secrets already masked by the kernel's discovery.
-    if (processes.length) out.push('Node processes (%attach --pid PID):', ...processes.map((p) => `  ${String(p.label ?? `pid ${String(p.pid)}`)}  ${String(p.command)}`));
+    if (processes.length) out.push('Node processes (%attach --pid PID):', ...processes.map((p) => `  ${p.label || `pid ${p.pid}`}  ${p.command}`));
     ctx.print(out.join('\n') + '\n');
   });
 
   magics.register('detach', '[THREAD_ID | all]: detach from attached processes (they keep running)', async (args, ctx) => {
     const what = args.trim() || 'all';
     const list = await ask(dbg(), 'listTargets', { scanProcesses: false, ports: [] });
-    const attached = (list.attached ?? []) as Body[];
-    const ids = what === 'all' ? attached.map((t) => Number(t.threadId)) : [Number(what)];
+    const attached = list.attached ?? [];
+    const ids = what === 'all' ? attached.map((t) => t.threadId) : [Number(what)];
     if (ids.some((i) => !Number.isInteger(i))) throw new MagicError('%detach takes a thread id or "all"');
     if (!ids.length) {
       ctx.print('Nothing attached.\n');
