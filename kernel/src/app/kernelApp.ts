@@ -73,11 +73,12 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     if (why) log.info(`shutting down: ${why}`);
-    // Whatever happens below, the kernel is gone within a second.
-    setTimeout(() => process.exit(0), 1000).unref();
+    // Whatever happens below, the kernel is gone within a second; with process.exitCode (0 unless
+    // a caller set it, e.g. the launcher when the gateway cannot be reached).
+    setTimeout(() => process.exit(), 1000).unref();
     await Promise.allSettled([runtime.dispose(), lang?.dispose(), dbg?.dispose()]);
     await server.close();
-    process.exit(0);
+    process.exit();
   };
   const interrupt = async (): Promise<void> => {
     await dbg?.onInterrupt();

@@ -131,8 +131,10 @@ export async function launch(opts: LaunchOptions): Promise<void> {
     await sendPayload(opts.responseAddress.host, opts.responseAddress.port, payload);
     log.info(`connection info for kernel ${opts.kernelId} sent to ${opts.responseAddressText}; comm port ${commPort}`);
   } catch (e) {
-    // Nobody can ever connect to this kernel: end it rather than leave it running unseen.
+    // Nobody can ever connect to this kernel: end it rather than leave it running unseen, the
+    // orderly way (runner, workers and sockets closed), with exit code 1.
     log.error(`could not send the connection info to ${opts.responseAddressText}: ${(e as Error).message}`);
-    process.exit(1);
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
   }
 }

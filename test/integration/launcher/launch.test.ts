@@ -126,7 +126,13 @@ function startLauncher(args: string[]): { proc: ChildProcess; stderr: () => stri
   let err = '';
   proc.stderr.on('data', (d) => (err += d.toString()));
   proc.stdout.on('data', (d) => (err += d.toString()));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    proc.on('exit', (code, signal) => {
+      // A death by signal is a failure of its own: say which, with the launcher's log.
+      if (signal) err += `\n[test] the launcher ended by ${signal}`;
+      r(code);
+    }),
+  );
   return { proc, stderr: () => err, exited };
 }
 
@@ -264,7 +270,8 @@ test('no gateway at the response address: the launcher says so and exits, leavin
   rs.close(); // nothing listens there now
   const before = new Set(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('tskernel-launch-')));
   const l = startLauncher(['--kernel-id', 'k-x', '--response-address', `127.0.0.1:${rs.port}`, '--public-key', PUBLIC_KEY_ARG, '--ip', '127.0.0.1']);
-  expect({ code: await withTimeout(l.exited, 20_000, 'the launcher to exit'), log: l.stderr() }).toMatchObject({ code: 1 });
+  const code = await withTimeout(l.exited, 20_000, 'the launcher to exit');
+  if (code !== 1) throw new Error(`the launcher exited with ${code}, not 1:\n${l.stderr()}`);
   expect(l.stderr()).toMatch(/could not send the connection info to 127\.0\.0\.1:\d+/);
   expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('tskernel-launch-') && !before.has(d))).toEqual([]);
 });
