@@ -23,15 +23,31 @@ export interface Msg {
 }
 
 /** A free loopback TCP port (for connection files). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Ports handed out by freePort in this process (never handed out twice). */
+const handedOut = new Set<number>();
+
+function bindsOn(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free loopback port for a kernel to bind. Chosen below Linux's ephemeral range (32768-60999):
+ * a port the OS hands out for `listen(0)` or as an outgoing connection's source can be taken by
+ * another test's server or client between this check and the kernel's bind ("Address already in
+ * use"); ports below that range are only ever taken on purpose.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port) || !(await bindsOn(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port in 20000-31999 on 127.0.0.1');
 }
 
 /** An execution in flight: its msg_id and its reply. */
