@@ -123,9 +123,14 @@ export async function setServerBreakpoint(dap: DapClient, file: string, lines: n
   return body.breakpoints;
 }
 
-/** "Attached thread N: …" printed by %attach. */
-export function attachedThread(stdout: string): number {
+/** "Attached thread N: …" printed by %attach (given its output, or the whole run: then a failed
+ * attach is reported with the kernel's error, not just an empty output). */
+export function attachedThread(run: string | { stdout: string; reply: { content: Record<string, unknown> } }): number {
+  const stdout = typeof run === 'string' ? run : run.stdout;
   const m = /Attached thread (\d+): /.exec(stdout);
-  if (!m) throw new Error(`%attach printed no thread: ${stdout}`);
+  if (!m) {
+    const why = typeof run === 'string' ? '' : ` (${String(run.reply.content.status)}: ${String(run.reply.content.ename ?? '')} ${String(run.reply.content.evalue ?? '')})`;
+    throw new Error(`%attach printed no thread${why}: ${stdout}`);
+  }
   return Number(m[1]);
 }

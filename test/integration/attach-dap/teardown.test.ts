@@ -161,7 +161,7 @@ describe('a server paused at a breakpoint survives being released', () => {
     const { kc, dap } = await newKernel();
     const server = await stressServer();
     for (let i = 0; i < CYCLES; i++) {
-      const threadId = attachedThread((await kc.execute(`%attach --pid ${server.child.pid}`)).stdout);
+      const threadId = attachedThread(await kc.execute(`%attach --pid ${server.child.pid}`));
       await pausedCycle(dap, server, threadId, i, async () => {
         expect((await kc.execute(`%detach ${threadId}`)).reply.content.status).toBe('ok');
       });
