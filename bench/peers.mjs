@@ -67,8 +67,9 @@ function writeSpecs(bins) {
     display_name: 'tskernel (TypeScript)',
     language: 'typescript',
     interrupt_mode: 'signal',
-    // As `tskernel install` writes it (kernel/src/common/kernelEnv.ts), minus persisted history.
-    env: { MALLOC_ARENA_MAX: '2', TSKERNEL_HISTORY_FILE: 'off' },
+    // As `tskernel install` writes it (kernel/src/common/kernelEnv.ts); history is kept as for a
+    // user (ipykernel keeps its own too), in a file of the cache rather than the user's.
+    env: { MALLOC_ARENA_MAX: '2', TSKERNEL_HISTORY_FILE: path.join(CACHE, 'history.jsonl') },
   });
   writeSpec('deno', {
     argv: [bins.deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],

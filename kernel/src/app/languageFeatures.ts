@@ -76,7 +76,7 @@ class LazyLanguageFeatures implements LanguageFeatures {
     return needsTypeCheck(code);
   }
   isWarm(): boolean {
-    return this.service?.isWarm ?? false;
+    return this.service?.isFull ?? false;
   }
   addCell(code: string, n: number): void {
     this.languageService.addCell(code, n);

@@ -48,7 +48,8 @@ export class Executor {
   executionCount = 0;
   /** The cell being prepared (magics, transpile, type check, waiting for the runner/debugger). */
   private preparing?: { interrupted: boolean };
-  private pendingReport: Promise<void> | undefined;
+  /** The type report of the cell that just ran: published when ready, and whether it already is. */
+  private pendingReport: { published: Promise<void>; ready: () => boolean; soon: boolean } | undefined;
 
   constructor(private readonly d: ExecuteDeps) {}
 
@@ -66,18 +67,23 @@ export class Executor {
   }
 
   /**
-   * Runs a cell. The reply is returned once the cell is done and its type report (if any) is
-   * published, or REPORT_WAIT_MS have passed (then the report follows when ready, after idle).
-   * The report goes before the reply, not just before idle: clients that read a cell's messages
-   * with a short timeout after its reply (jupyter_kernel_test reads each within 0.1 s) would
-   * otherwise stop early while a check of 50-100 ms runs.
+   * Runs a cell. Its type report (if any) is published after the cell's own output and before
+   * its idle. A report that is ready when the cell ends also goes before the reply. One still
+   * being computed by a warm checker (a few milliseconds) follows the reply: the reply is not held
+   * for it, only the idle is. A cold checker (the first cells after launch) holds the reply too,
+   * up to REPORT_WAIT_MS: clients that read a cell's messages with a short timeout after its
+   * reply (jupyter_kernel_test reads each within 0.1 s) would otherwise stop before it.
    */
   async execute(request: Message, c: ExecuteContent): Promise<{ reply: ExecuteReply; after?: Promise<void> }> {
     const reply = await this.run(request, c);
     const report = this.pendingReport;
     this.pendingReport = undefined;
-    if (report) await report;
-    return { reply };
+    if (!report) return { reply };
+    if (report.ready() || !report.soon) {
+      await report.published;
+      return { reply };
+    }
+    return { reply, after: report.published };
   }
 
   private async run(request: Message, c: ExecuteContent): Promise<ExecuteReply> {
@@ -145,9 +151,11 @@ export class Executor {
       reply = { status: 'ok', execution_count: count, user_expressions: done.userExpressions, payload: [] };
     }
 
-    // 5. The type report follows the cell's own output, before the reply and idle.
+    // 5. The type report follows the cell's own output, before idle (and before the reply unless
+    //    a warm checker is still at it: see execute()).
     const pending = prepared.report;
     if (pending && !silent) {
+      let ready = false;
       const publish = (all: Awaited<typeof pending>): void => {
         const text = this.d.interpreter.formatReport(all, prepared.code, label);
         if (text) messenger.publish(parent, 'stream', { name: 'stderr', text });
@@ -155,13 +163,14 @@ export class Executor {
       // Normally the report is ready within milliseconds; a checker still starting (first cells
       // after launch) holds the idle at most REPORT_WAIT_MS, then its report follows when ready.
       const wait = this.d.reportWaitMs ?? REPORT_WAIT_MS;
-      this.pendingReport = within(
-        pending.then((d) => ({ d })),
+      const published = within(
+        pending.then((d) => ((ready = true), { d })),
         wait,
-      ).then((ready) => {
-        if (ready) publish(ready.d);
+      ).then((got) => {
+        if (got) publish(got.d);
         else void pending.then(publish);
       });
+      this.pendingReport = { published, ready: () => ready, soon: prepared.reportSoon === true };
     }
     return reply;
   }

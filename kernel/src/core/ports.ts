@@ -20,7 +20,7 @@ export interface CompleteResult {
 
 export interface LanguageFeatures {
   warmUp(): void;
-  /** True once the checker has loaded the program and answers checks in milliseconds. */
+  /** True once the checker has loaded the full program and answers checks in milliseconds. */
   isWarm(): boolean;
   addCell(code: string, executionCount: number): void;
   /** False when no type error is possible in the cell (literals only, comments): no check runs. */

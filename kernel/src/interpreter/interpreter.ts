@@ -45,6 +45,11 @@ export type Prepared =
       isAsync: boolean;
       /** The type report of a `warn` check, published after the cell's own output. */
       report?: Promise<Diagnostic[]>;
+      /**
+       * True when the checker was warm as the check was queued, so its report follows within
+       * milliseconds: the reply need not wait for it (idle still does).
+       */
+      reportSoon?: boolean;
       /** The cell code without its magic lines (what the report's positions refer to). */
       code: string;
     };
@@ -109,6 +114,7 @@ export class Interpreter {
     const lang = this.d.lang;
     const mode = this.d.language === 'typescript' && lang && lang.needsCheck(code) ? this.checkMode : 'off';
     let report: Promise<Diagnostic[]> | undefined;
+    const reportSoon = lang?.isWarm() ?? false;
     if (mode !== 'off' && lang) {
       report = lang.check(code).catch((e: Error) => {
         log.warn('type check failed', e);
@@ -125,7 +131,7 @@ export class Interpreter {
       }
     }
     lang?.addCell(code, count);
-    return { kind: 'run', path, generated, isAsync, report, code };
+    return { kind: 'run', path, generated, isAsync, report, reportSoon, code };
   }
 
   /** The stderr text of a type report (undefined: no errors to show). */

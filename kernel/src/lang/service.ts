@@ -10,6 +10,7 @@
 import { logger } from '../common/log';
 import { codePointToUtf16, utf16ToCodePoint } from '../common/codePoints';
 import { CompletionCache } from './completionCache';
+import { PathAnswers } from './pathAnswers';
 import { identifierStart } from './identifier';
 import { isTrivialComplete, scanIsComplete } from './isCompleteScan';
 import { blankMagics } from './magics';
@@ -70,6 +71,10 @@ export class LanguageService {
   private readonly cells: WorkerInit['cells'] = [];
   private readonly client: WorkerClient;
   private readonly completions = new CompletionCache();
+  private readonly paths = new PathAnswers();
+  private pathsReady = false;
+  /** A background request for signatures is under way (one at a time). */
+  private filling = false;
   private disposed = false;
 
   constructor(private readonly opts: LanguageServiceOptions) {
@@ -96,6 +101,11 @@ export class LanguageService {
     return this.completions.hits;
   }
 
+  /** Completions and hovers answered from kept path answers (for tests). */
+  get keptAnswers(): number {
+    return this.paths.hits;
+  }
+
   /** Deadline of a completion or hover: longer while the worker is still starting. */
   private get interactiveTimeout(): number {
     return this.client.full ? INTERACTIVE_TIMEOUT_MS : COLD_WAIT_MS;
@@ -113,6 +123,7 @@ export class LanguageService {
   addCell(code: string, executionCount: number): void {
     this.cells.push({ code, executionCount });
     this.completions.invalidate();
+    this.paths.cellAdded(code);
     this.client.notify({ type: 'addCell', code, executionCount });
   }
 
@@ -133,13 +144,19 @@ export class LanguageService {
     let r: CompletionResult;
     try {
       if (code.length > MAX_INTERACTIVE_CHARS) throw new Error(`cell too large (${code.length} characters)`);
-      const cached = this.completions.lookup(code, pos);
-      if (cached) r = cached;
-      else {
+      const kept = this.keptPaths()?.complete(code, pos);
+      const cached = kept ? kept.result : this.completions.lookup(code, pos);
+      if (cached) {
+        r = cached;
+        if (kept) this.fillSignatures(code, pos, kept.missing);
+      } else {
         const generation = this.completions.current;
+        const pathGeneration = this.paths.current;
         const full = this.client.full;
         r = await this.client.request('complete', { code, pos }, this.interactiveTimeout);
         if (full) this.completions.store(code, pos, r, generation);
+        const missing = this.keptPaths()?.storeCompletion(code, pos, r, pathGeneration) ?? [];
+        this.fillSignatures(code, pos, missing);
       }
     } catch (err) {
       log.warn('completion unavailable (runtime members only)', err);
@@ -156,7 +173,11 @@ export class LanguageService {
     const pos = codePointToUtf16(code, cursorPos);
     try {
       if (code.length > MAX_INTERACTIVE_CHARS) return { found: false, data: {} };
+      const kept = this.keptPaths()?.inspect(code, pos, detailLevel);
+      if (kept) return { found: true, data: inspectBundle(kept) };
+      const generation = this.paths.current;
       const r = await this.client.request('inspect', { code, pos, detailLevel }, this.interactiveTimeout);
+      this.keptPaths()?.storeInspect(code, pos, detailLevel, r, generation);
       return r.found ? { found: true, data: inspectBundle(r) } : { found: false, data: {} };
     } catch (err) {
       log.warn('inspection unavailable', err);
@@ -182,6 +203,30 @@ export class LanguageService {
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.client.dispose();
+  }
+
+  /** Asks the worker, in the background, for the signatures a kept member list still lacks. */
+  private fillSignatures(code: string, pos: number, names: string[]): void {
+    if (names.length === 0 || this.filling) return;
+    this.filling = true;
+    this.client
+      .request('details', { code, pos, names }, this.interactiveTimeout)
+      .then((found) => this.paths.addSignatures(code, pos, found))
+      .catch((err: unknown) => log.debug('completion details unavailable', err))
+      .finally(() => (this.filling = false));
+  }
+
+  /** The kept path answers, once the worker's full program has named the global types. */
+  private keptPaths(): PathAnswers | undefined {
+    if (!this.pathsReady) {
+      const names = this.client.globalTypes;
+      if (!names) return undefined;
+      this.paths.setGlobalTypes(names);
+      // Cells added while the worker was starting are not in its list: their types count as known.
+      for (const c of this.cells) this.paths.cellAdded(c.code);
+      this.pathsReady = true;
+    }
+    return this.paths;
   }
 
   private async withRuntimeMembers(items: CompletionItem[], expr: string, prefix: string): Promise<CompletionItem[]> {

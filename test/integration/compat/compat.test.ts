@@ -189,9 +189,8 @@ describe('types and the type report', () => {
     expect(maybe.stderr).toContain('TS18048');
     const bad = await k.execute('const s: number = "tslab";');
     expect(bad.stderr).toContain("Type 'string' is not assignable to type 'number'");
-    // The report is in the outputs gathered up to idle (what nbclient saves), sent before the reply.
-    const reportMsg = of(bad, 'stream').find((m) => /TS2322/.test(m.content.text));
-    expect(Date.parse(reportMsg!.header.date)).toBeLessThanOrEqual(Date.parse(bad.reply.header.date));
+    // The report is in the outputs gathered up to idle (what nbclient saves).
+    expect(of(bad, 'stream').some((m) => /TS2322/.test(m.content.text))).toBe(true);
   });
 
   test('warm checker: a typed cell waits only milliseconds for its report; without a check nothing waits', async () => {
@@ -222,8 +221,9 @@ describe('types and the type report', () => {
     // The cell waits for the report as soon as it is ready, far from the 3 s bound (the log line
     // has the numbers: tens of milliseconds on a quiet machine, a few hundred on a loaded one).
     expect(checked.total - unchecked.total).toBeLessThan(1000);
-    // Everything came before the reply: idle follows it at once.
-    expect(checked.gap).toBeLessThan(50);
+    // The reply is not held for a warm checker's report; idle follows the report within milliseconds
+    // (never the 3 s bound); without a check, idle follows the reply at once.
+    expect(checked.gap).toBeLessThan(1000);
     expect(unchecked.gap).toBeLessThan(50);
   });
 });

@@ -136,16 +136,16 @@ test('an interrupt while the cell runs goes to the runtime; its error is the rep
 });
 
 /** A language service double: `check` reports one error for cells that mention `oops`. */
-function fakeLang(): LanguageFeatures & { added: string[] } {
+function fakeLang(opts: { warm?: boolean; check?: (code: string) => Promise<Diagnostic[]> } = {}): LanguageFeatures & { added: string[] } {
   const added: string[] = [];
   const diag: Diagnostic = { line: 1, column: 1, code: 2304, message: "Cannot find name 'oops'.", category: 'error' };
   return {
     added,
     warmUp: () => undefined,
-    isWarm: () => true,
+    isWarm: () => opts.warm ?? true,
     addCell: (code) => void added.push(code),
     needsCheck: () => true,
-    check: async (code) => (code.includes('oops') ? [diag] : []),
+    check: opts.check ?? (async (code) => (code.includes('oops') ? [diag] : [])),
     complete: async () => ({ matches: [], cursor_start: 0, cursor_end: 0, metadata: {} }),
     inspect: async () => ({ found: false, data: {} }),
     isComplete: async () => ({ status: 'complete' }),
@@ -165,6 +165,50 @@ test('typecheck warn: the cell runs, its type report follows its output and prec
   expect(report).toEqual({ name: 'stderr', text: "Cell [1]:1:1 Cannot find name 'oops'.\n" });
   expect(k.runtime.executed).toHaveLength(1);
   expect(lang.added).toEqual(['oops']);
+});
+
+/** A check that stays pending until the test finishes it with `finish()`. */
+function slowCheck(): { check: (code: string) => Promise<Diagnostic[]>; finish: () => void; started: Promise<void> } {
+  let finish = (): void => undefined;
+  let started = (): void => undefined;
+  const startedP = new Promise<void>((r) => (started = r));
+  const diag: Diagnostic = { line: 1, column: 1, code: 2304, message: "Cannot find name 'oops'.", category: 'error' };
+  const check = () => {
+    started();
+    return new Promise<Diagnostic[]>((r) => (finish = () => r([diag])));
+  };
+  return { check, finish: () => finish(), started: startedP };
+}
+
+test('typecheck warn, warm checker still checking when the cell ends: the reply goes at once, the report before idle', async () => {
+  const slow = slowCheck();
+  const k = memoryKernel({ lang: fakeLang({ warm: true, check: slow.check }) });
+  k.runtime.script = (order) => ok(order, 'undefined');
+  const req = k.send('shell', execute('oops'));
+  await slow.started;
+  // The reply is out while the check is still running; idle is not.
+  await new Promise<void>((resolve) => {
+    const poll = (): void => (replyTo(k.transport, req) ? resolve() : void setImmediate(poll));
+    poll();
+  });
+  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply']);
+  slow.finish();
+  await k.idle(req);
+  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply', 'stream', 'status:idle']);
+});
+
+test('typecheck warn, cold checker: the reply waits for the report (bounded)', async () => {
+  const slow = slowCheck();
+  const k = memoryKernel({ lang: fakeLang({ warm: false, check: slow.check }) });
+  k.runtime.script = (order) => ok(order, 'undefined');
+  const req = k.send('shell', execute('oops'));
+  await slow.started;
+  // Let the cell finish running; the reply must still be held for the report.
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  expect(replyTo(k.transport, req)).toBeUndefined();
+  slow.finish();
+  await k.idle(req);
+  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
 });
 
 test('typecheck strict: type errors block the run; %typecheck with a bad mode is a magic error', async () => {

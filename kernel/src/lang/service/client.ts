@@ -38,6 +38,8 @@ export class WorkerClient {
   readyMs: number | undefined;
   /** Milliseconds the worker took from init to the full program, once known. */
   fullMs: number | undefined;
+  /** Names of the global types, sent with the full program (see pathAnswers.ts). */
+  globalTypes: string[] | undefined;
 
   constructor(
     private readonly init: () => WorkerInit,
@@ -115,6 +117,7 @@ export class WorkerClient {
     } else if (m.type === 'full') {
       this.isFull = true;
       this.fullMs = m.ms;
+      this.globalTypes = m.globalTypes;
       this.log.debug(`language worker has the full program ${m.ms} ms after init`);
     } else if (m.type === 'log') {
       this.log[m.level](m.message);

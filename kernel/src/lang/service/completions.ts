@@ -50,6 +50,12 @@ export function completeAt(ls: ts.LanguageService, cell: RenderedCell, pos: numb
     .sort((a, b) => rank(a, want) - rank(b, want) || (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)))
     .slice(0, MAX_ITEMS);
 
+  if (info.isMemberCompletion && !shared && anyMemberOf === undefined && info.entries.length <= MAX_ITEMS) {
+    result.members = info.entries
+      .filter((e) => !e.replacementSpan && !e.insertText && !e.name.startsWith(ALIAS_PREFIX))
+      .map((e): CompletionItem => ({ name: e.name, kind: e.kind, signature: '', sortText: e.sortText }));
+  }
+
   const seen = new Set<string>();
   const deadline = Date.now() + DETAIL_BUDGET_MS;
   for (const [i, e] of entries.entries()) {
@@ -64,6 +70,14 @@ export function completeAt(ls: ts.LanguageService, cell: RenderedCell, pos: numb
     result.items.push(item);
   }
   return result;
+}
+
+/** Signature texts of the named entries completed at `pos` (members whose details `completeAt` had no time for). */
+export function detailsAt(ls: ts.LanguageService, cell: RenderedCell, pos: number, names: string[]): Array<{ name: string; signature: string }> {
+  return names.slice(0, DETAIL_COUNT).map((name) => {
+    const d = ls.getCompletionEntryDetails(cell.fileName, pos + cell.offset, name, {}, undefined, {}, undefined);
+    return { name, signature: d ? cleanDisplay(ts.displayPartsToString(d.displayParts)) : '' };
+  });
 }
 
 function matchName(name: string, prefix: string): boolean {

@@ -13,7 +13,7 @@ import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
 import { type ImportScope, NotebookModel, type RenderedCell } from './notebookModel';
 import { cellDiagnostics } from './diagnostics';
-import { completeAt } from './completions';
+import { completeAt, detailsAt } from './completions';
 import { inspectAt } from './quickInfo';
 import { isCompleteTs } from './isCompleteTs';
 import { NODE_SHIM } from './nodeShim';
@@ -73,6 +73,19 @@ export class Engine {
     return false;
   }
 
+  /** Names of the types (and namespaces) in scope in an empty cell: lib, Node and kernel globals. */
+  globalTypes(): string[] {
+    const cell = this.sync('');
+    const program = this.ls.getProgram();
+    const sf = program?.getSourceFile(cell.fileName);
+    if (!program || !sf) return [];
+    const flags = ts.SymbolFlags.Type | ts.SymbolFlags.Namespace;
+    return program
+      .getTypeChecker()
+      .getSymbolsInScope(sf, flags)
+      .map((s) => s.name);
+  }
+
   /** Queues an executed cell; it becomes part of the program at the next request. */
   addCell(code: string, executionCount: number): void {
     this.queued.push({ code, executionCount });
@@ -108,6 +121,11 @@ export class Engine {
   complete(code: string, pos: number): CompletionResult {
     const cell = this.sync(code);
     return completeAt(this.ls, cell, clamp(pos, cell.blanked.length));
+  }
+
+  details(code: string, pos: number, names: string[]): Array<{ name: string; signature: string }> {
+    const cell = this.sync(code);
+    return detailsAt(this.ls, cell, clamp(pos, cell.blanked.length), names);
   }
 
   inspect(code: string, pos: number, detailLevel: number): InspectResult {

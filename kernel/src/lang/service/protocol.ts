@@ -45,6 +45,11 @@ export interface CompletionResult {
   end: number;
   /** Set when completing members of an `any`-typed expression: the expression text to ask the runtime about. */
   anyMemberOf?: string;
+  /**
+   * For `expr.` member completion: every member of `expr`'s type, whatever the typed prefix (with
+   * the signatures computed for `items`), so the main thread can keep the list (pathAnswers.ts).
+   */
+  members?: CompletionItem[];
 }
 
 export interface InspectResult {
@@ -71,6 +76,8 @@ export interface IsCompleteResult {
 export interface RequestMap {
   check: { params: { code: string }; result: TsDiagnostic[] };
   complete: { params: { code: string; pos: number }; result: CompletionResult };
+  /** Signature texts of the named members completed at `pos` (no time budget; a few names at a time). */
+  details: { params: { code: string; pos: number; names: string[] }; result: Array<{ name: string; signature: string }> };
   inspect: { params: { code: string; pos: number; detailLevel: number }; result: InspectResult };
   isComplete: { params: { code: string }; result: IsCompleteResult };
   ping: { params: Record<string, never>; result: { warm: boolean } };
@@ -90,7 +97,7 @@ export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'addCell'; c
 export type FromWorker =
   | { type: 'ready'; ms: number }
   /** The full program (real Node typings) is in use: completion and hover answers are final. */
-  | { type: 'full'; ms: number }
+  | { type: 'full'; ms: number; globalTypes: string[] }
   | { type: 'reply'; id: number; ok: true; result: RequestMap[RequestKind]['result'] }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'log'; level: 'debug' | 'warn' | 'error'; message: string };

@@ -19,6 +19,7 @@ type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) =>
 const handlers: Handlers = {
   check: (e, p) => e.check(p.code),
   complete: (e, p) => e.complete(p.code, p.pos),
+  details: (e, p) => e.details(p.code, p.pos, p.names),
   inspect: (e, p) => e.inspect(p.code, p.pos, p.detailLevel),
   isComplete: (e, p) => e.isComplete(p.code),
   ping: (e) => (e.refresh(), { warm: e.full }),
@@ -67,7 +68,13 @@ function pump(e: Engine, t0: number): void {
   } catch (err) {
     post({ type: 'log', level: 'error', message: `staged start failed: ${errorText(err)}` });
   }
-  post({ type: 'full', ms: Date.now() - t0 });
+  let globalTypes: string[] = [];
+  try {
+    globalTypes = e.globalTypes();
+  } catch (err) {
+    post({ type: 'log', level: 'warn', message: `global type names unavailable: ${errorText(err)}` });
+  }
+  post({ type: 'full', ms: Date.now() - t0, globalTypes });
   for (const msg of deferred.splice(0)) run(e, msg);
   // The staged start's garbage (the early program, the preparser's copies) goes once it is quiet.
   idleGc.touch();
