@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as inspector from 'node:inspector';
 import * as net from 'node:net';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { runRelay } from './relay';
+import { hiddenScriptFilter, runRelay } from './relay';
 import { endRunnerProcessGroup, type RunnerAgentWorkerData } from './runnerAgent';
 
 const data = workerData as RunnerAgentWorkerData;
@@ -38,6 +38,8 @@ session.connectToMainThread();
 const relay = runRelay(socket, session, {
   hello: { method: 'Agent.hello', params: { pid: process.pid, node: process.version, hiddenPaths: data.hiddenPaths, agentThreadId: threadId } },
   log,
+  // The kernel would hide these (debugger/thread.ts): they are not even announced.
+  skipScript: hiddenScriptFilter(data.hiddenPaths),
   // Park, never exit: a worker that ends right after its session's disconnect races the main
   // thread's release of that session and aborts the process (relay.ts, remoteWorker.ts). The
   // worker is unref'd (runnerAgent.ts), so a parked one never keeps the runner alive.

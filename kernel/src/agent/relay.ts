@@ -9,9 +9,14 @@
 // The relay disconnects the session but never ends the worker thread: a worker that exits right
 // after session.disconnect() races the main thread's release of that session and aborts the whole
 // process (see remoteWorker.ts). What the worker does after onClose is the worker's business.
+//
+// Frames produced in one turn of the worker's event loop (a command's reply with the resumed and
+// paused events right behind it, the scriptParsed burst of Debugger.enable) leave in one write:
+// one syscall and one wake-up of the kernel instead of one per message.
 
 import type * as inspector from 'node:inspector';
 import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../link/framing';
 import { AGENT_PING, type AgentHello, type CdpCommandMessage, type CdpResultMessage } from '../link/protocol';
 
@@ -27,11 +32,41 @@ export interface RelayOptions {
    * agent must wait for a kernel that is busy type-checking.
    */
   keepaliveTimeoutMs?: number;
+  /**
+   * Scripts the kernel never shows (the host's own code, Node's internals): their scriptParsed
+   * events are not relayed (Debugger.enable replays one per loaded script, hundreds in a runner,
+   * and the kernel treats a script it never heard of as hidden anyway), and a pause's frames in
+   * them go without their scopes (most of a pause's size: the kernel never shows those frames).
+   */
+  skipScript?(url: string): boolean;
 }
 
 export interface Relay {
   send(message: object): void;
   close(reason: string): void;
+}
+
+/** The sourceURL suffix of the kernel's own evaluations (debugger/scripts.ts INTERNAL_URL_SUFFIX). */
+export const INTERNAL_SCRIPT_SUFFIX = '.tskernel-internal';
+
+/**
+ * Which script URLs are host code for a kernel hiding `hiddenPaths`: Node's internals, the
+ * kernel's evaluations, files under those paths. The kernel's own rule (debugger/thread.ts), so
+ * a relay skipping these leaves out only scripts the kernel would hide.
+ */
+export function hiddenScriptFilter(hiddenPaths: readonly string[]): (url: string) => boolean {
+  return (url) => {
+    if (url.startsWith('node:') || url.endsWith(INTERNAL_SCRIPT_SUFFIX)) return true;
+    let path = url;
+    if (url.startsWith('file://')) {
+      try {
+        path = fileURLToPath(url);
+      } catch {
+        return false;
+      }
+    }
+    return !!path && hiddenPaths.some((p) => path.startsWith(p));
+  };
 }
 
 /** Node reports inspector errors as `Inspector error <code>: <message>`; keep code and text. */
@@ -65,12 +100,36 @@ function releaseSession(session: inspector.Session, done: () => void): void {
   }
 }
 
+interface PausedParams {
+  callFrames?: { location?: { scriptId?: string }; scopeChain?: unknown[]; this?: unknown; returnValue?: unknown }[];
+}
+
+/** A pause with the frames in `hidden` scripts stripped of their scopes, `this` and return value. */
+function withoutHiddenScopes(params: PausedParams, hidden: ReadonlySet<string>): PausedParams {
+  if (!Array.isArray(params?.callFrames)) return params;
+  const callFrames = params.callFrames.map((cf) => {
+    if (!hidden.has(String(cf?.location?.scriptId))) return cf;
+    const { returnValue: _r, ...rest } = cf;
+    return { ...rest, scopeChain: [], this: { type: 'undefined' } };
+  });
+  return { ...params, callFrames };
+}
+
 export function runRelay(link: Duplex, session: inspector.Session, options: RelayOptions): Relay {
   let closed = false;
   let keepaliveTimer: NodeJS.Timeout | undefined;
   let lastHeard = Date.now();
+  let outbox: Buffer[] = [];
+  const flush = (): void => {
+    const frames = outbox;
+    outbox = [];
+    if (closed || link.destroyed || !frames.length) return;
+    link.write(frames.length === 1 ? frames[0] : Buffer.concat(frames));
+  };
   const send = (message: object): void => {
-    if (!closed && !link.destroyed) link.write(encodeFrame(message));
+    if (closed || link.destroyed) return;
+    // Flushed in this loop turn's check phase, after every message the inspector delivered in it.
+    if (outbox.push(encodeFrame(message)) === 1) setImmediate(flush);
   };
 
   const cleanup = (reason: string): void => {
@@ -93,7 +152,19 @@ export function runRelay(link: Duplex, session: inspector.Session, options: Rela
     keepaliveTimer.unref(); // the link keeps the worker alive, never this timer
   };
 
+  const skipScript = options.skipScript;
+  /** Ids of the scripts skipped so far. */
+  const skipped = new Set<string>();
   const onNotification = (note: { method: string; params?: unknown }): void => {
+    if (skipScript && note.method === 'Debugger.scriptParsed') {
+      const p = note.params as { url?: unknown; scriptId?: unknown } | undefined;
+      if (skipScript(String(p?.url ?? ''))) {
+        skipped.add(String(p?.scriptId));
+        return;
+      }
+    } else if (skipped.size && note.method === 'Debugger.paused') {
+      note = { method: note.method, params: withoutHiddenScopes(note.params as PausedParams, skipped) };
+    }
     send({ method: note.method, params: note.params });
   };
   session.on('inspectorNotification', onNotification);

@@ -17,6 +17,12 @@ import { DebugSession } from './session';
 
 const log = logger('dap');
 
+/**
+ * Requests that never change the debuggee: a paused thread's prefetched variables stay valid
+ * across them. Any other request may (an evaluation, setVariable, a step) and drops them.
+ */
+const READ_ONLY: ReadonlySet<string> = new Set(['stackTrace', 'scopes', 'variables', 'threads', 'debugInfo', 'dumpCell', 'source', 'loadedSources', 'modules', 'exceptionInfo', 'breakpointLocations']);
+
 /** If a client waits for `initialized` before attaching, send it anyway after this delay. */
 const INITIALIZED_FALLBACK_MS = 300;
 
@@ -70,6 +76,7 @@ export class DebugAdapter implements IDebugger {
     const command = typeof request?.command === 'string' ? request.command : '';
     const requestSeq = typeof request?.seq === 'number' ? request.seq : 0;
     if (!isCommand(command)) return this.response(requestSeq, command, false, {}, command ? `Unsupported debug request '${command}'` : 'Missing command');
+    if (!READ_ONLY.has(command)) for (const t of this.session.allThreads()) t.pause?.store.dropPrefetched();
     try {
       const body = await this.dispatch(command, request.arguments);
       return this.response(requestSeq, command, true, body ?? {});

@@ -10,7 +10,7 @@ import type { Protocol } from 'devtools-protocol';
 import type { CellFiles } from '../common/cellFiles';
 import { lineMapFor } from './breakpoints/binder';
 import type { ScriptMaps } from './scriptMaps';
-import type { ScriptInfo, ScriptRegistry } from './scripts';
+import { urlToPath, type ScriptInfo, type ScriptRegistry } from './scripts';
 
 export interface FrameInfo {
   id: number;
@@ -140,7 +140,8 @@ export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: 
         name: cf.functionName || '<anonymous>',
         line: cf.location.lineNumber + 1,
         column: (cf.location.columnNumber ?? 0) + 1,
-        source: { path: script?.path ?? script?.url ?? '', presentationHint: 'deemphasize' },
+        // (The runner's agent does not announce host scripts: then the frame's own URL names it.)
+        source: { path: script?.path ?? script?.url ?? urlToPath(cf.url) ?? '', presentationHint: 'deemphasize' },
       },
     });
   }

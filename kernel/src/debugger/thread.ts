@@ -1,6 +1,8 @@
 // One debugged JavaScript thread (a target): attach/detach of the Debugger domain, the pause state
 // machine (stopped on every pause we keep, continued on every resume), stepping, and the
 // per-pause frame and variable stores. Host code is blackboxed so stepping never enters it.
+// Once a client asks for a stop's stack, the top frame's variables are read at once: it asks for
+// them next (JupyterLab always does), and then they are ready or on their way.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
@@ -18,7 +20,8 @@ import { ScriptMaps } from './scriptMaps';
 import { escapeRegex, INTERNAL_URL_SUFFIX, ScriptRegistry, urlToPath } from './scripts';
 import { buildAsyncFrames, buildFrames, type FrameInfo } from './stack';
 import { UserError } from './errors';
-import { VariableStore } from './variables/store';
+import { frameScopes } from './scopes';
+import { PAUSE_OBJECT_GROUP, VariableStore } from './variables/store';
 
 const log = logger('dap');
 
@@ -42,6 +45,10 @@ export interface PauseState {
   order: number;
   /** Async parent frames (labels and frames without scopes), after `frames` in stackTrace. */
   asyncFrames: DebugProtocol.StackFrame[];
+  /** Scopes per frame id, made on first use (the same references for every request). */
+  scopes: Map<number, DebugProtocol.Scope[]>;
+  /** The top frame's variables were prefetched (once per pause). */
+  prefetched?: boolean;
 }
 
 let pauseGeneration = 0;
@@ -234,12 +241,14 @@ export class Thread {
     const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells, this.maps);
     const expected = this.expect;
     this.expect = undefined;
-    const store = new VariableStore(this.cdp, `tskernel-pause-${++pauseGeneration}`);
+    // V8 releases this group itself when the thread resumes.
+    const store = new VariableStore(this.cdp, PAUSE_OBJECT_GROUP);
     const asyncFrames = buildAsyncFrames(ev.asyncStackTrace, frames, this.scripts, this.host.cells, this.maps);
-    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration, asyncFrames };
+    const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration, asyncFrames, scopes: new Map() };
     this.paused = state;
     const isException = ev.reason === 'exception' || ev.reason === 'promiseRejection' || ev.reason === 'assert';
-    const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: !this.scripts.get(cf.location.scriptId)?.hidden }));
+    // A script we never heard of is host code: the runner's agent does not relay those (agentWorker.ts).
+    const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: this.scripts.get(cf.location.scriptId)?.hidden === false }));
     const nothingVisible = !visible.some((v) => v.visible);
     if (isException) {
       const mode = this.host.exceptionMode();
@@ -271,6 +280,32 @@ export class Thread {
       ...(text ? { text } : {}),
       ...(ev.hitBreakpoints?.length ? { hitBreakpointIds: ev.hitBreakpoints.map((id) => this.binder.userBreakpointFor(id)?.id).filter((x): x is number => x !== undefined) } : {}),
     });
+  }
+
+  /**
+   * Starts reading the top frame's variables, for a client that asked for the stack and will ask
+   * for its scopes and their variables next. Not on the stop itself: the client's own work on
+   * the `stopped` event would then compete with it for the CPU.
+   */
+  prefetchTopFrame(): void {
+    const state = this.pause;
+    const top = state?.frames[0];
+    if (!state || !top || state.prefetched) return;
+    state.prefetched = true;
+    for (const scope of this.scopesOf(state, top)) state.store.prefetch(scope.variablesReference);
+  }
+
+  private scopesOf(state: PauseState, frame: FrameInfo): DebugProtocol.Scope[] {
+    let scopes = state.scopes.get(frame.id);
+    if (!scopes) state.scopes.set(frame.id, (scopes = frameScopes(frame, state.store)));
+    return scopes;
+  }
+
+  /** The scopes of a frame of the current pause (undefined for an async parent frame or an unknown id). */
+  scopes(frameId: number): DebugProtocol.Scope[] | undefined {
+    const state = this.pause;
+    const frame = state?.frames.find((f) => f.id === frameId);
+    return state && frame ? this.scopesOf(state, frame) : undefined;
   }
 
   private async resumeSilently(state: PauseState): Promise<void> {

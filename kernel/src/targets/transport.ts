@@ -45,6 +45,8 @@ export abstract class BaseTransport implements ITransport {
 }
 
 export class StreamTransport extends BaseTransport {
+  private corked = false;
+
   constructor(private readonly stream: Duplex) {
     super();
     const decoder = new FrameDecoder();
@@ -72,6 +74,16 @@ export class StreamTransport extends BaseTransport {
 
   send(message: object): void {
     if (this.closed) return;
+    // Commands sent in one go (a prefetch's four, a breakpoint update's several) leave in one
+    // write: corked until the current callback and its promise jobs are done.
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream.uncork();
+      });
+    }
     this.stream.write(encodeFrame(message));
   }
 

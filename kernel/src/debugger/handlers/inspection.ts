@@ -2,7 +2,6 @@
 // of a paused thread (and, for variables/evaluate, of a running notebook).
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Protocol } from 'devtools-protocol';
 import { requireNumber, requireObject, requireString, UserError } from '../errors';
 import { callArgument, callOn, evaluateGlobal, evaluateIn, evaluateOnFrame } from '../evaluate';
 import type { Thread } from '../thread';
@@ -10,11 +9,11 @@ import { assignProperty, fn } from '../variables/remote';
 import type { VariableStore } from '../variables/store';
 import type { HandlerContext, Handler } from './context';
 
-const LOCAL_TYPES = new Set(['local', 'block', 'catch', 'with', 'eval', 'module']);
-
 export const stackTrace: Handler<'stackTrace'> = async (ctx, args) => {
   const thread = ctx.session.thread(args?.threadId);
   const pause = thread.requirePause();
+  // The client asks for the top frame's scopes and their variables next: they are read meanwhile.
+  thread.prefetchTopFrame();
   const frames = [...pause.frames.map((f) => f.dap), ...pause.asyncFrames];
   const start = args?.startFrame ?? 0;
   const levels = args?.levels ? args.levels : frames.length;
@@ -24,31 +23,8 @@ export const stackTrace: Handler<'stackTrace'> = async (ctx, args) => {
 export const scopes: Handler<'scopes'> = async (ctx, args) => {
   const frameId = requireNumber(args?.frameId, 'frameId');
   const thread = ctx.session.frameOwner(frameId);
-  const frame = thread.frame(frameId);
   // An async parent frame: V8 keeps no variables for it.
-  if (!frame) return { scopes: [] };
-  const store = thread.requirePause().store;
-  const chain = frame.callFrame.scopeChain;
-  const firstLocal = chain.findIndex((s) => s.type === 'local');
-  const localEnd = firstLocal >= 0 ? firstLocal + 1 : chain.findIndex((s) => !LOCAL_TYPES.has(s.type));
-  const locals = chain.slice(0, localEnd < 0 ? 0 : localEnd);
-  const closures = chain.slice(locals.length).filter((s) => s.type !== 'script' && s.type !== 'global');
-  const extras: { name: string; object: Protocol.Runtime.RemoteObject }[] = [];
-  const cf = frame.callFrame;
-  if (cf.returnValue) extras.push({ name: 'Return value', object: cf.returnValue });
-  if (!frame.topLevel && cf.this.type === 'object' && cf.this.subtype !== 'null' && cf.this.className !== 'global' && cf.this.description !== 'global') extras.push({ name: 'this', object: cf.this });
-  const callFrameId = cf.callFrameId;
-  const out: DebugProtocol.Scope[] = [
-    {
-      name: 'Locals',
-      presentationHint: 'locals',
-      variablesReference: store.add({ kind: 'scopes', objects: locals.map((s) => s.object), extras, withGlobals: frame.topLevel, callFrameId }),
-      expensive: false,
-    },
-  ];
-  if (closures.length) out.push({ name: 'Closure', variablesReference: store.add({ kind: 'scopes', objects: closures.map((s) => s.object), extras: [], callFrameId }), expensive: false });
-  out.push({ name: 'Globals', variablesReference: store.add({ kind: 'globals' }), expensive: false });
-  return { scopes: out };
+  return { scopes: thread.scopes(frameId) ?? [] };
 };
 
 /** The thread and store that handed out a variablesReference. */

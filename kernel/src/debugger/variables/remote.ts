@@ -54,13 +54,18 @@ export function assignProperty(this: Record<string, unknown>, name: string, valu
   return this[name];
 }
 
+/** Symbol.for key of the holder's previews (a JSON string of `[name, preview]` pairs). */
+export const GLOBALS_PREVIEWS_KEY = 'tskernel.globalsPreviews';
+
 /**
  * Holder of the user's globals: names from the runner's `userGlobalNames()` (globalThis keys minus
  * the startup baseline and kernel helpers) plus script-scope `let/const/class` names. Own
- * properties of globalThis are copied as descriptors, so getters are not run.
+ * properties of globalThis are copied as descriptors, so getters are not run. With `preview`
+ * (previewValues), the previews of the values come along under a Symbol-keyed string property,
+ * which saves the adapter a round trip.
  */
-export function userGlobalsHolder(lexicalNames: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null);
+export function userGlobalsHolder(lexicalNames: string[], preview?: (...values: unknown[]) => string[]): Record<PropertyKey, unknown> {
+  const out: Record<PropertyKey, unknown> = Object.create(null);
   const g = globalThis as unknown as Record<PropertyKey, unknown>;
   const runner = g[Symbol.for('tskernel.runner')] as RunnerHelpers | undefined;
   let names: string[] = [];
@@ -80,6 +85,25 @@ export function userGlobalsHolder(lexicalNames: string[]): Record<string, unknow
     } catch {
       /* in its temporal dead zone */
     }
+  }
+  if (typeof preview === 'function') {
+    const names: string[] = [];
+    const values: unknown[] = [];
+    for (const n of Object.keys(out)) {
+      const d = Object.getOwnPropertyDescriptor(out, n);
+      if (d && 'value' in d && typeof d.value === 'object' && d.value !== null) {
+        names.push(n);
+        values.push(d.value);
+      }
+    }
+    let bodies: string[] = [];
+    try {
+      bodies = preview(...values);
+    } catch {
+      bodies = [];
+    }
+    // The key must match GLOBALS_PREVIEWS_KEY (this function runs as source text in the debuggee).
+    out[Symbol.for('tskernel.globalsPreviews')] = JSON.stringify(names.map((n, i) => [n, bodies[i] ?? '']));
   }
   return out;
 }

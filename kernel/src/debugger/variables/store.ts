@@ -4,12 +4,16 @@
 // JupyterLab never pages; slices are read through small debuggee functions, never through
 // getProperties on the whole collection, and previews are made by a budgeted debuggee function
 // instead of V8's (which walks every key). Getters are shown lazily and run only when expanded.
+// A pause's store can compute children ahead of the request (prefetch): the thread asks for the
+// top frame's scopes as soon as it reports the stop, so the work overlaps the client's round trips.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
-import type { CdpClient } from '../../targets/cdpClient';
+import type { CdpClient, CdpMethod, CdpParams, CdpResult } from '../../targets/cdpClient';
+import { UserError } from '../errors';
 import { childExpression, collectionSize, showRemote, wantsPreview } from './format';
-import { arraySlice, collectionSlice, fn, invokeGetter, previewValues, userGlobalsHolder } from './remote';
+import { INTERNAL_URL_SUFFIX } from '../scripts';
+import { arraySlice, collectionSlice, fn, GLOBALS_PREVIEWS_KEY, invokeGetter, previewValues, userGlobalsHolder } from './remote';
 
 type RemoteObject = Protocol.Runtime.RemoteObject;
 type PropertyDescriptor = Protocol.Runtime.PropertyDescriptor;
@@ -28,7 +32,8 @@ export type Container =
   | { kind: 'globals' };
 
 /** A child before it becomes a DAP variable: a value to show, or a ready-made variable. */
-type Entry = { name: string; object: RemoteObject; evaluateName?: string } | { variable: Variable };
+/** `body`: a preview already made in the debuggee (see globalEntries), so none is asked for. */
+type Entry = { name: string; object: RemoteObject; evaluateName?: string; body?: string } | { variable: Variable };
 
 /** One counter for all stores, so references never collide between a pause and inspectVariables. */
 let nextReference = 1;
@@ -37,13 +42,45 @@ const HIDDEN_INTERNALS = new Set(['[[Prototype]]', '[[Scopes]]', '[[StableObject
 const COLLECTIONS = new Set(['map', 'set']);
 const INDEXED = new Set(['array', 'typedarray']);
 
+/**
+ * The object group V8 itself releases whenever the target resumes (it holds the call frames'
+ * scopes): a pause's store uses it, so leaving a pause costs no release round trip.
+ */
+export const PAUSE_OBJECT_GROUP = 'backtrace';
+
+/**
+ * The script-scope `let/const/class` names last seen per target. They change only when a script
+ * declares new ones, so the globals holder is built with these while the current names are asked
+ * for in parallel (and built again only if they differ).
+ */
+const lexicalNamesSeen = new WeakMap<CdpClient, string[]>();
+
+const GLOBALS_SOURCE_URL = `\n//# sourceURL=globals${INTERNAL_URL_SUFFIX}`;
+
 export class VariableStore {
   private readonly containers = new Map<number, Container>();
+  /** Children computed ahead of the request, taken by the first `children` call. */
+  private readonly prefetched = new Map<number, Promise<Variable[]>>();
+  private released = false;
 
   constructor(
     private readonly cdp: CdpClient,
     readonly group: string,
   ) {}
+
+  /** Starts computing a container's children now, for the `variables` request expected next. */
+  prefetch(ref: number): void {
+    const c = this.containers.get(ref);
+    if (!c || this.prefetched.has(ref)) return;
+    const p = this.expand(c).then((entries) => this.variables(entries));
+    p.catch(() => undefined); // a failed prefetch is recomputed on request
+    this.prefetched.set(ref, p);
+  }
+
+  /** Forgets prefetched children: the debuggee may have changed (an evaluation, a setVariable). */
+  dropPrefetched(): void {
+    this.prefetched.clear();
+  }
 
   add(c: Container): number {
     const ref = nextReference++;
@@ -59,9 +96,17 @@ export class VariableStore {
     return this.containers.get(ref);
   }
 
+  /** Commands for this store's values; none once it is released (a prefetch stops half-way). */
+  private send<M extends CdpMethod>(method: M, ...params: CdpParams<M>): Promise<CdpResult<M>> {
+    if (this.released) return Promise.reject(new UserError('The thread resumed: these values are gone'));
+    return this.cdp.send(method, ...params);
+  }
+
   async release(): Promise<void> {
+    this.released = true;
     this.containers.clear();
-    if (!this.cdp.isClosed) await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: this.group }).catch(() => undefined);
+    this.prefetched.clear();
+    if (this.group !== PAUSE_OBJECT_GROUP && !this.cdp.isClosed) await this.cdp.send('Runtime.releaseObjectGroup', { objectGroup: this.group }).catch(() => undefined);
   }
 
   /** A DAP variable for a value, registering a container when it can be expanded. */
@@ -83,15 +128,13 @@ export class VariableStore {
     const wanted = objects.map((o, i) => (wantsPreview(o) ? i : -1)).filter((i) => i >= 0);
     const out = objects.map(() => '');
     if (!wanted.length) return out;
-    const r = await this.cdp
-      .send('Runtime.callFunctionOn', {
-        objectId: objects[wanted[0]].objectId,
-        functionDeclaration: fn(previewValues),
-        arguments: wanted.map((i) => ({ objectId: objects[i].objectId })),
-        returnByValue: true,
-        silent: true,
-      })
-      .catch(() => undefined);
+    const r = await this.send('Runtime.callFunctionOn', {
+      objectId: objects[wanted[0]].objectId,
+      functionDeclaration: fn(previewValues),
+      arguments: wanted.map((i) => ({ objectId: objects[i].objectId })),
+      returnByValue: true,
+      silent: true,
+    }).catch(() => undefined);
     const bodies = Array.isArray(r?.result.value) ? (r.result.value as unknown[]) : [];
     wanted.forEach((i, k) => (out[i] = typeof bodies[k] === 'string' ? bodies[k] : ''));
     return out;
@@ -99,10 +142,10 @@ export class VariableStore {
 
   /** DAP variables for entries, with previews fetched in one round trip. */
   async variables(entries: Entry[]): Promise<Variable[]> {
-    const values = entries.filter((e): e is Extract<Entry, { object: RemoteObject }> => 'object' in e);
+    const values = entries.filter((e): e is Extract<Entry, { object: RemoteObject }> => 'object' in e && e.body === undefined);
     const bodies = await this.previews(values.map((e) => e.object));
     const byEntry = new Map(values.map((e, i) => [e, bodies[i]]));
-    return entries.map((e) => ('variable' in e ? e.variable : this.variable(e.name, e.object, e.evaluateName, byEntry.get(e))));
+    return entries.map((e) => ('variable' in e ? e.variable : this.variable(e.name, e.object, e.evaluateName, e.body ?? byEntry.get(e))));
   }
 
   /** One value as a DAP variable (evaluate results, getter values). */
@@ -113,7 +156,11 @@ export class VariableStore {
   async children(ref: number, start?: number, count?: number): Promise<Variable[]> {
     const c = this.containers.get(ref);
     if (!c) return [];
-    const all = await this.variables(await this.expand(c));
+    // Expanding a getter runs user code, which may change what was prefetched.
+    if (c.kind === 'getter') this.prefetched.clear();
+    const ahead = this.prefetched.get(ref);
+    this.prefetched.delete(ref);
+    const all = (ahead && (await ahead.catch(() => undefined))) || (await this.variables(await this.expand(c)));
     if (start === undefined && count === undefined) return all;
     const s = start ?? 0;
     return all.slice(s, count ? s + count : undefined);
@@ -126,7 +173,7 @@ export class VariableStore {
       case 'chunk':
         return this.rangeChildren(c.object, c.start, c.end, c.evaluateName);
       case 'getter': {
-        const r = await this.cdp.send('Runtime.callFunctionOn', {
+        const r = await this.send('Runtime.callFunctionOn', {
           objectId: c.owner.objectId,
           functionDeclaration: fn(invokeGetter),
           arguments: [{ objectId: c.getter.objectId }],
@@ -159,7 +206,7 @@ export class VariableStore {
   }
 
   private properties(objectId: string, accessorsOnly = false): Promise<Protocol.Runtime.GetPropertiesResponse> {
-    return this.cdp.send('Runtime.getProperties', accessorsOnly ? { objectId, accessorPropertiesOnly: true } : { objectId, ownProperties: true });
+    return this.send('Runtime.getProperties', accessorsOnly ? { objectId, accessorPropertiesOnly: true } : { objectId, ownProperties: true });
   }
 
   private fromDescriptor(owner: RemoteObject, d: PropertyDescriptor, parentExpr: string | undefined): Entry | undefined {
@@ -228,7 +275,7 @@ export class VariableStore {
       return out;
     }
     const isCollection = !!object.subtype && COLLECTIONS.has(object.subtype);
-    const r = await this.cdp.send('Runtime.callFunctionOn', {
+    const r = await this.send('Runtime.callFunctionOn', {
       objectId: object.objectId,
       functionDeclaration: fn(isCollection ? collectionSlice : arraySlice),
       arguments: [{ value: start }, { value: end }],
@@ -286,18 +333,42 @@ export class VariableStore {
     return out;
   }
 
-  /** The user's globals (never Node's built-ins), read through the runner's baseline. */
+  private globalsHolder(lexicalNames: string[]): Promise<Protocol.Runtime.EvaluateResponse> {
+    const expression = `(${fn(userGlobalsHolder)})(${JSON.stringify(lexicalNames)}, ${fn(previewValues)})${GLOBALS_SOURCE_URL}`;
+    return this.send('Runtime.evaluate', { expression, objectGroup: this.group, silent: true });
+  }
+
+  /**
+   * The user's globals (never Node's built-ins), read through the runner's baseline: two round
+   * trips (the holder, with the lexical names asked for alongside; then its properties, with the
+   * previews of its values made by the holder as well).
+   */
   private async globalEntries(): Promise<Entry[]> {
-    const lexical = await this.cdp.send('Runtime.globalLexicalScopeNames', {}).catch(() => ({ names: [] as string[] }));
-    const r = await this.cdp.send('Runtime.evaluate', { expression: `(${fn(userGlobalsHolder)})(${JSON.stringify(lexical.names)})`, objectGroup: this.group, silent: true });
+    const known = lexicalNamesSeen.get(this.cdp) ?? [];
+    const lexical = this.send('Runtime.globalLexicalScopeNames', {}).then(
+      (r) => r.names,
+      () => [] as string[],
+    );
+    const guess = this.globalsHolder(known);
+    guess.catch(() => undefined);
+    const names = await lexical;
+    lexicalNamesSeen.set(this.cdp, names);
+    const same = names.length === known.length && names.every((n, i) => n === known[i]);
+    const r = await (same ? guess : this.globalsHolder(names));
     if (!r.result.objectId) return [];
     const holder = r.result;
     const props = await this.properties(holder.objectId!);
+    let bodies = new Map<string, string>();
     const out: Entry[] = [];
     for (const d of props.result) {
+      if (d.symbol) {
+        if (d.name === `Symbol(${GLOBALS_PREVIEWS_KEY})` && typeof d.value?.value === 'string') bodies = parseBodies(d.value.value);
+        continue;
+      }
       const e = this.fromDescriptor(holder, d, undefined);
       if (e) out.push(e);
     }
+    for (const e of out) if ('object' in e) e.body = bodies.get(e.name) ?? '';
     return out;
   }
 
@@ -305,4 +376,16 @@ export class VariableStore {
   async globals(): Promise<Variable[]> {
     return this.variables(await this.globalEntries());
   }
+}
+
+/** The holder's `[name, preview]` pairs (remote.ts userGlobalsHolder). */
+function parseBodies(json: string): Map<string, string> {
+  const out = new Map<string, string>();
+  try {
+    const pairs: unknown = JSON.parse(json);
+    if (Array.isArray(pairs)) for (const p of pairs) if (Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') out.set(p[0], p[1]);
+  } catch {
+    /* no previews: values are shown by their description */
+  }
+  return out;
 }
