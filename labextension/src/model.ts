@@ -233,7 +233,7 @@ export class NodeProcessesModel {
     const since = this.table.mark();
     try {
       const [threads, info, targets] = await Promise.all([
-        request(kernel, 'threads', {}),
+        request(kernel, 'threads', undefined),
         request(kernel, 'debugInfo', {}),
         request(kernel, 'listTargets', { ...(this._settings.ports ? { ports: this._settings.ports } : {}), scanProcesses: true }),
       ]);

@@ -1,10 +1,11 @@
-// Shapes of tskernel's custom debug requests (schema/attach.schema.json) as the panel uses them,
+// Shapes of tskernel's custom debug requests (the kernel's attach/attach.schema.json) as the panel uses them,
 // and a small client that sends them as Jupyter debug_request messages on the control channel.
 
 import type { KernelMessage } from '@jupyterlab/services';
 
-// The request/reply shapes are the kernel's own (tskernel's attach/requests.ts, type-only: nothing
-// of the kernel is bundled), under the names the panel uses.
+// The request/reply shapes are the kernel's own, type-only (nothing of the kernel is bundled): the
+// attach requests' types (tskernel's attach/requests.ts) under the names the panel uses, and the
+// debugger's command map (debugger/protocol.ts), which types every request this client sends.
 import type {
   AttachedTargetInfo as AttachedTarget,
   AttachTargetArguments,
@@ -17,26 +18,14 @@ import type {
   ListTargetsBody,
   NodeProcessInfo as ProcessInfo,
 } from 'tskernel/dist/attach/requests';
+import type { DapBody, DapCommands, DebugInfoBody } from 'tskernel/dist/debugger/protocol';
 
-export type { AgentInfo, AttachedTarget, AttachTargetArguments, AttachTargetBody, InspectorInfo, ListenArguments, ListenBody, ListTargetsBody, ProcessInfo };
+export type { AgentInfo, AttachedTarget, AttachTargetArguments, AttachTargetBody, DebugInfoBody, InspectorInfo, ListenArguments, ListenBody, ListTargetsArguments, ListTargetsBody, ProcessInfo };
 
-export interface ThreadsBody {
-  threads: { id: number; name: string }[];
-}
+export type ThreadsBody = DapBody<'threads'>;
 
-export interface DebugInfoBody {
-  isStarted: boolean;
-  stoppedThreads: number[];
-}
-
-interface Requests {
-  listen: [ListenArguments, ListenBody];
-  listTargets: [ListTargetsArguments, ListTargetsBody];
-  attachTarget: [AttachTargetArguments, AttachTargetBody];
-  detachTarget: [{ threadId: number }, Record<string, never>];
-  threads: [Record<string, never>, ThreadsBody];
-  debugInfo: [Record<string, never>, DebugInfoBody];
-}
+/** The requests the panel sends: command -> [arguments, reply body], as the kernel's handlers are typed. */
+type Requests = Pick<DapCommands, 'listen' | 'listTargets' | 'attachTarget' | 'detachTarget' | 'threads' | 'debugInfo'>;
 
 /**
  * The part of a kernel connection the extension uses. A Kernel.IKernelConnection is one; the

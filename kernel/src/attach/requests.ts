@@ -1,7 +1,8 @@
-// The wire shapes of the attach requests (listen, listTargets, attachTarget, detachTarget), their
-// replies, the discovery results and the attach events, as specified in schema/attach.schema.json.
-// No imports and no code: the kernel (debugger/attach, attach/) and the JupyterLab extension
-// (labextension/src/protocol.ts) both use these types.
+// The TypeScript view of the attach requests (listen, listTargets, attachTarget, detachTarget),
+// their replies, the discovery results and the attach events. Their rules are attach.schema.json's
+// (next to this file): the kernel checks every request against it (requestSchema.ts), and the unit
+// test of that checker compiles these types against what the schema accepts. No imports and no
+// code: the kernel and the JupyterLab extension (labextension/src/protocol.ts, type-only) use them.
 
 export interface InspectorEndpoint {
   id: string;

@@ -6,7 +6,7 @@
 import type { Message } from '../wire/messages';
 import type { IRuntime } from '../runtime/api';
 import type { Executor } from './execute';
-import type { History, HistoryRequest } from './history';
+import { readHistoryRequest, type History } from './history';
 import { ReplyThen, type KernelCore } from './kernel';
 import { kernelInfo } from './kernelInfo';
 import { badRequest, checkCodeCursor, checkExecute, checkOptionalCode, stringRecord } from './requestChecks';
@@ -122,7 +122,7 @@ export function registerHandlers(d: HandlerDeps): void {
     return r.status === 'incomplete' ? { status: 'incomplete', indent: r.indent ?? '' } : { status: r.status };
   });
 
-  core.on('history_request', async (msg) => ({ status: 'ok', history: d.history.query(msg.content as HistoryRequest) }));
+  core.on('history_request', async (msg) => ({ status: 'ok', history: d.history.query(readHistoryRequest(msg.content)) }));
 
   core.on('comm_info_request', async (msg) => {
     const target = msg.content.target_name;
