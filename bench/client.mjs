@@ -1,39 +1,20 @@
 // Minimal Jupyter client for benchmarks: launches the kernel with a fresh connection file and
 // sends signed requests over real ZeroMQ sockets; resolves replies and idles by parent msg_id.
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zmq from 'zeromq';
+// Free ports, signing/decoding and JupyterLab's initialize arguments: the same code as test/helpers.
+import { decodeFrames, freePort, jlabInitializeArgs, signedMessage } from '../test/fixtures/jupyterWire.cjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
 
-const freePort = () =>
-  new Promise((res) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-
 /** The initialize arguments JupyterLab's debugger sends (what the benches replay). */
-export const JLAB_INIT = {
-  clientID: 'jupyterlab',
-  clientName: 'JupyterLab',
-  adapterID: 'typescript',
-  pathFormat: 'path',
-  linesStartAt1: true,
-  columnsStartAt1: true,
-  supportsVariableType: true,
-  supportsVariablePaging: true,
-  supportsRunInTerminalRequest: true,
-  locale: 'en',
-};
+export const JLAB_INIT = jlabInitializeArgs('typescript');
 
 export class BenchClient {
   constructor() {
@@ -84,10 +65,10 @@ export class BenchClient {
   async loop(sock, isIopub = false) {
     try {
       for await (const frames of sock) {
-        const at = frames.findIndex((f) => f.toString() === '<IDS|MSG>');
-        const header = JSON.parse(frames[at + 2]);
-        const parent = JSON.parse(frames[at + 3]);
-        const content = JSON.parse(frames[at + 5]);
+        // Not verified (the kernel's signatures are the tests' business, not a cost to measure).
+        const m = decodeFrames(frames);
+        if (!m) continue;
+        const { header, parent_header: parent, content } = m;
         if (isIopub) {
           if (header.msg_type === 'debug_event' && this.eventWaiters) {
             const i = this.eventWaiters.findIndex((w) => w.event === content.event && (!w.pred || w.pred(content)));
@@ -106,15 +87,12 @@ export class BenchClient {
     } catch {}
   }
   request(channel, type, content) {
-    const header = { msg_id: randomUUID(), session: this.id, username: 'bench', date: new Date().toISOString(), msg_type: type, version: '5.5' };
-    const parts = [header, {}, {}, content].map((x) => Buffer.from(JSON.stringify(x)));
-    const h = createHmac('sha256', this.key);
-    for (const p of parts) h.update(p);
-    const reply = new Promise((r) => this.waiters.set(header.msg_id, r));
-    const idle = new Promise((r) => this.idles.set(header.msg_id, r));
+    const { msgId, frames } = signedMessage(this.key, this.id, 'bench', type, content);
+    const reply = new Promise((r) => this.waiters.set(msgId, r));
+    const idle = new Promise((r) => this.idles.set(msgId, r));
     const sock = channel === 'shell' ? this.shell : this.control;
-    this.sending = (this.sending ?? Promise.resolve()).then(() => sock.send([Buffer.from('<IDS|MSG>'), Buffer.from(h.digest('hex')), ...parts]));
-    return { msgId: header.msg_id, reply, idle };
+    this.sending = (this.sending ?? Promise.resolve()).then(() => sock.send(frames));
+    return { msgId, reply, idle };
   }
   /** A debug_request on control (seq counted per client); resolves with the reply content after the idle. */
   async debugRequest(command, args) {

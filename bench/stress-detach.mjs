@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CRASH_WINDOW_MS, endedWithin, STRESS_BP_LINE, writeStressServer } from '../test/fixtures/stressServer.cjs';
 import { BenchClient, JLAB_INIT, median, ROOT } from './client.mjs';
 
 const KINDS = ['agent-detach', 'agent-kill', 'pid-detach', 'port-detach', 'runner-restart'];
@@ -31,32 +32,13 @@ for (const k of kinds) if (!KINDS.includes(k)) throw new Error(`unknown kind ${k
 const AGENT_JS = process.env.STRESS_AGENT_JS ? path.resolve(process.env.STRESS_AGENT_JS) : path.join(ROOT, 'kernel', 'dist', 'agent', 'remote.js');
 const CUSTOM_AGENT = Boolean(process.env.STRESS_AGENT_JS);
 const NEXT_WITHIN_MS = 1000;
-const CRASH_WINDOW_MS = 400;
 const now = () => performance.now();
 
+// The server (the same one test/integration/attach-dap/teardown.test.ts runs), its breakpoint line,
+// the crash window and the exit watch come from the shared fixture.
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-bench-stress-')));
-const SERVER = path.join(dir, 'server.js');
-const BP_LINE = 3;
-fs.writeFileSync(
-  SERVER,
-  [
-    "const http = require('http');",
-    'function handle(req, res) {',
-    '  const requested = req.url;', // line 3: the breakpoint
-    "  res.end('hello ' + requested + ' from ' + process.pid);",
-    '}',
-    'function attachRoute(req, res) {',
-    "  const token = decodeURIComponent(req.url.slice('/attach?t='.length));",
-    '  require(process.env.TSK_AGENT_JS).attach(token).then(',
-    "    (h) => { res.end('attached'); h.closed.then((why) => process.stderr.write('[stress] detached: ' + why + '\\n')); },",
-    "    (e) => res.end('attach failed: ' + e.message),",
-    '  );',
-    '}',
-    "const server = http.createServer((req, res) => (req.url.startsWith('/attach?t=') ? attachRoute(req, res) : handle(req, res)));",
-    "server.listen(0, '127.0.0.1', () => console.log('HTTP_PORT ' + server.address().port));",
-    '',
-  ].join('\n'),
-);
+const SERVER = writeStressServer(dir);
+const BP_LINE = STRESS_BP_LINE;
 
 // Whatever happens, no server or kernel outlives the run.
 const spawned = new Set();
@@ -108,20 +90,10 @@ async function startServer(nodeArgs = [], env = {}) {
   child.stderr.on('data', (d) => (err += d));
   const port = Number((await waitText(() => out, child.stdout, /HTTP_PORT (\d+)/, 15000, 'server stdout'))[1]);
   const s = { child, port, stderr: () => err, dead: () => child.exitCode !== null || child.signalCode !== null };
-  s.how = () => (child.signalCode ? `killed by ${child.signalCode}` : `exited with code ${child.exitCode}`);
-  if (nodeArgs.some((a) => a.startsWith('--inspect')))
+  // --inspect opens the inspector now (--inspect-port only picks the port SIGUSR1 will open).
+  if (nodeArgs.some((a) => a === '--inspect' || a.startsWith('--inspect=')))
     s.inspectPort = Number((await waitText(() => err, child.stderr, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//, 15000, 'server stderr'))[1]);
   return s;
-}
-
-/** How the server ended if it did within `ms` (a wait for a crash that must not come). */
-function endedWithin(server, ms) {
-  if (server.dead()) return Promise.resolve(server.how());
-  return new Promise((resolve) => {
-    const onExit = () => (clearTimeout(timer), resolve(server.how()));
-    const timer = setTimeout(() => (server.child.off('exit', onExit), resolve(undefined)), ms);
-    server.child.once('exit', onExit);
-  });
 }
 
 async function newKernel() {
@@ -189,7 +161,7 @@ async function pausedCycle(c, server, threadId, cycle, release) {
   } catch (e) {
     nextError = e.message;
   }
-  const died = await endedWithin(server, CRASH_WINDOW_MS);
+  const died = await endedWithin(server.child, CRASH_WINDOW_MS);
   return { pausedMs, nextMs, died, error: died ? `server ${died}` : (nextError ?? (nextMs > NEXT_WITHIN_MS ? `new request took ${nextMs.toFixed(0)} ms` : undefined)) };
 }
 
@@ -261,7 +233,9 @@ if (kinds.includes('agent-kill')) {
 
 // ---- by pid / by port + %detach while paused: one server each ----
 for (const [kind, nodeArgs, target] of [
-  ['pid-detach', [], (s) => `--pid ${s.child.pid}`],
+  // --inspect-port=0: SIGUSR1 opens the inspector on a free port, not 9229 (which anything else on
+  // the machine, e.g. a test run's by-pid attach, may hold: the attach would fail for that reason).
+  ['pid-detach', ['--inspect-port=0'], (s) => `--pid ${s.child.pid}`],
   ['port-detach', ['--inspect=127.0.0.1:0'], (s) => String(s.inspectPort)],
 ]) {
   if (!kinds.includes(kind)) continue;

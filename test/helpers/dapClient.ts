@@ -4,6 +4,7 @@
 // waits for). `debug_event`s are collected from IOPub and can be awaited with a deadline.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { jlabInitializeArgs } from '../fixtures/jupyterWire.cjs';
 import { type KernelClient, withTimeout, type Msg } from './kernelClient';
 
 export interface DapReply<B = any> {
@@ -23,21 +24,8 @@ export interface DapEventMsg {
   body?: any;
 }
 
-/** JupyterLab 4.5+ `initialize` arguments (session.ts `start`). */
-export function jlabInitializeArgs(kernelName: string): DebugProtocol.InitializeRequestArguments & Record<string, unknown> {
-  return {
-    clientID: 'jupyterlab',
-    clientName: 'JupyterLab',
-    adapterID: kernelName,
-    pathFormat: 'path',
-    linesStartAt1: true,
-    columnsStartAt1: true,
-    supportsVariableType: true,
-    supportsVariablePaging: true,
-    supportsRunInTerminalRequest: true,
-    locale: 'en',
-  };
-}
+// JupyterLab's `initialize` arguments: shared with the bench clients.
+export { jlabInitializeArgs };
 
 export class DapClient {
   private seq = 0;
@@ -130,6 +118,35 @@ export class DapClient {
     const vars: Record<string, DebugProtocol.Variable[]> = {};
     for (const s of scopes) vars[s.name] = (await this.ok<{ variables: DebugProtocol.Variable[] }>('variables', { variablesReference: s.variablesReference })).variables;
     return { frames: stackFrames, scopes, vars };
+  }
+
+  /**
+   * For afterEach in files that share one kernel: no breakpoint or exception filter stays set and
+   * no thread stays paused. A test that failed while stopped would otherwise leave the runner
+   * paused, and every later cell queued behind it. Breakpoints go first, so a resumed cell runs to
+   * its end. Whether the debugger is started is left as it was; a kernel that ended is skipped.
+   */
+  async releaseAll(): Promise<void> {
+    if (this.kc.proc.exitCode !== null || this.kc.proc.signalCode !== null) return;
+    const info = await this.ok<{ isStarted: boolean; breakpoints: { source: string }[]; stoppedThreads: number[] }>('debugInfo', {});
+    if (!info.isStarted) return;
+    for (const b of info.breakpoints) await this.ok('setBreakpoints', { source: { path: b.source }, breakpoints: [], sourceModified: false });
+    await this.ok('setExceptionBreakpoints', { filters: [] });
+    for (const threadId of info.stoppedThreads) await this.request('continue', { threadId });
+  }
+
+  /**
+   * Puts the kernel's attach state back to what a new test expects (for afterEach, so a test that
+   * failed half-way leaves nothing behind): every attached process detached (it keeps running, a
+   * paused one is resumed) and the attach listener closed. Nothing to do is fine; a kernel that
+   * already ended is skipped.
+   */
+  async resetAttach(): Promise<void> {
+    if (this.kc.proc.exitCode !== null || this.kc.proc.signalCode !== null) return;
+    const { attached } = await this.ok<{ attached: { threadId: number; parentThreadId?: number }[] }>('listTargets', { scanProcesses: false, ports: [] });
+    // A process's worker threads go with it; one that went away meanwhile is not an error here.
+    for (const t of attached) if (t.parentThreadId === undefined) await this.request('detachTarget', { threadId: t.threadId });
+    await this.ok('listen', { stop: true });
   }
 
   /** Disconnects like JupyterLab's bug-button-off. */

@@ -193,6 +193,19 @@ export class DebugHarness {
     await this.ok('attach', {});
   }
 
+  /**
+   * For afterEach: no breakpoint or exception filter stays set and no thread stays paused, so a
+   * test that failed half-way leaves the runner usable for the next (breakpoints go first, so a
+   * resumed cell runs to its end).
+   */
+  async releaseAll(): Promise<void> {
+    const info = await this.ok<{ isStarted: boolean; breakpoints: { source: string }[]; stoppedThreads: number[] }>('debugInfo', {});
+    if (!info.isStarted) return;
+    for (const b of info.breakpoints) await this.ok('setBreakpoints', { source: { path: b.source }, breakpoints: [] });
+    await this.ok('setExceptionBreakpoints', { filters: [] });
+    for (const threadId of info.stoppedThreads) await this.request('continue', { threadId });
+  }
+
   async stop(): Promise<void> {
     await this.dbg.dispose();
     this.runner.kill();

@@ -3,12 +3,12 @@
 // signed requests on shell/control/stdin, IOPub collected per parent msg_id, heartbeats.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zmq from 'zeromq';
+import { decodeFrames, freePort, signedMessage } from '../fixtures/jupyterWire.cjs';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const KERNEL_MAIN = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
@@ -22,33 +22,8 @@ export interface Msg {
   channel: string;
 }
 
-/** A free loopback TCP port (for connection files). */
-/** Ports handed out by freePort in this process (never handed out twice). */
-const handedOut = new Set<number>();
-
-function bindsOn(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free loopback port for a kernel to bind. Chosen below Linux's ephemeral range (32768-60999):
- * a port the OS hands out for `listen(0)` or as an outgoing connection's source can be taken by
- * another test's server or client between this check and the kernel's bind ("Address already in
- * use"); ports below that range are only ever taken on purpose.
- */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if (handedOut.has(port) || !(await bindsOn(port))) continue;
-    handedOut.add(port);
-    return port;
-  }
-  throw new Error('no free port in 20000-31999 on 127.0.0.1');
-}
+// Free ports (below the ephemeral range), signing and decoding: shared with bench/client.mjs.
+export { freePort };
 
 /** An execution in flight: its msg_id and its reply. */
 export interface Execution {
@@ -60,6 +35,10 @@ export interface StartOptions {
   language?: 'typescript' | 'javascript';
   cwd?: string;
   env?: Record<string, string>;
+  /** The address the kernel binds and the client dials (default 127.0.0.1), for a kernel on another host. */
+  ip?: string;
+  /** A command the kernel is started through (e.g. `ip netns exec NS`), for a kernel on another host. */
+  wrap?: string[];
 }
 
 export class KernelClient {
@@ -95,17 +74,19 @@ export class KernelClient {
     for (const n of names) this.ports[n] = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-test-'));
     this.connectionFile = path.join(dir, 'kernel.json');
-    fs.writeFileSync(this.connectionFile, JSON.stringify({ ...this.ports, ip: '127.0.0.1', transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'typescript' }), {
+    const ip = opts.ip ?? '127.0.0.1';
+    fs.writeFileSync(this.connectionFile, JSON.stringify({ ...this.ports, ip, transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256', kernel_name: 'typescript' }), {
       mode: 0o600,
     });
-    this.proc = spawn(process.execPath, [KERNEL_MAIN, 'kernel', '-f', this.connectionFile, '--language', opts.language ?? 'typescript'], {
+    const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath];
+    this.proc = spawn(cmd, [...pre, KERNEL_MAIN, 'kernel', '-f', this.connectionFile, '--language', opts.language ?? 'typescript'], {
       cwd: opts.cwd ?? dir,
       env: { ...process.env, TSKERNEL_HISTORY_FILE: path.join(dir, 'history.jsonl'), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stderr!.on('data', (d) => (this.stderr += d.toString()));
     this.proc.stdout!.on('data', (d) => (this.stderr += d.toString()));
-    const ep = (p: string) => `tcp://127.0.0.1:${this.ports[p]}`;
+    const ep = (p: string) => `tcp://${ip}:${this.ports[p]}`;
     this.shell.connect(ep('shell_port'));
     this.control.connect(ep('control_port'));
     this.stdin.connect(ep('stdin_port'));
@@ -164,20 +145,12 @@ export class KernelClient {
   }
 
   private decode(frames: Buffer[], channel: string): Msg | undefined {
-    const at = frames.findIndex((f) => f.toString() === '<IDS|MSG>');
-    if (at < 0) return undefined;
-    const [sig, h, p, md, c, ...buffers] = frames.slice(at + 1);
-    const expect = createHmac('sha256', this.key).update(h).update(p).update(md).update(c).digest('hex');
-    if (sig.toString() !== expect) throw new Error('kernel sent a bad signature');
-    return { header: JSON.parse(h.toString()), parent_header: JSON.parse(p.toString()), metadata: JSON.parse(md.toString()), content: JSON.parse(c.toString()), buffers, channel };
+    const m = decodeFrames(frames, this.key);
+    return m && { ...m, channel };
   }
 
   makeMessage(msgType: string, content: object): Buffer[] {
-    const header = { msg_id: randomUUID(), session: this.session, username: 'test', date: new Date().toISOString(), msg_type: msgType, version: '5.5' };
-    const parts = [header, {}, {}, content].map((x) => Buffer.from(JSON.stringify(x)));
-    const sig = createHmac('sha256', this.key);
-    for (const p of parts) sig.update(p);
-    return [Buffer.from('<IDS|MSG>'), Buffer.from(sig.digest('hex')), ...parts];
+    return signedMessage(this.key, this.session, 'test', msgType, content).frames;
   }
 
   socket(channel: 'shell' | 'control' | 'stdin'): zmq.Dealer {
@@ -262,8 +235,9 @@ export class KernelClient {
     return r.toString() === 'ping';
   }
 
+  /** Shuts the kernel down (killed if it does not exit in time) and closes the sockets; a kernel that already ended only has its sockets closed. */
   async shutdown(): Promise<void> {
-    if (this.proc.exitCode === null) {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((r) => this.proc.once('exit', r));
       await this.request('control', 'shutdown_request', { restart: false }, 5000).catch(() => undefined);
       await withTimeout(exited, 5000, 'kernel exit').catch(() => this.proc.kill('SIGKILL'));

@@ -142,8 +142,15 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
   // A stale handle (its link is gone, maybe a new one is up on the same worker) detaches nothing.
   const handle: AgentHandle = { closed, detach: () => current === handle && worker.postMessage({ type: 'detach' } satisfies MainToAgent) };
   current = handle;
+  // Announced again once online (see runnerAgent.ts): the first announcement comes before the new
+  // thread has registered with the inspector.
   const onWorker = (w: Worker): void => {
-    if (w !== worker && w.constructor.name !== 'InternalWorker') worker.postMessage({ type: 'workerStarted', threadId: w.threadId } satisfies MainToAgent);
+    if (w === worker || w.constructor.name === 'InternalWorker') return;
+    const announce = (): void => {
+      if (!ended) worker.postMessage({ type: 'workerStarted', threadId: w.threadId } satisfies MainToAgent);
+    };
+    announce();
+    w.once('online', announce);
   };
   let ended = false;
   const end = (reason: string): void => {

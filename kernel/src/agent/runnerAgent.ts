@@ -55,8 +55,13 @@ export function startRunnerAgent(fd: number, options: RunnerAgentOptions = {}): 
       worker.unref();
       // Worker threads started by cells: the agent's session hears of them only when told. Node's
       // own (the module-hooks thread is an InternalWorker) and ours are not the user's business.
+      // Announced again once it is online: 'worker' fires in the Worker constructor, before the
+      // thread has registered with the inspector, and NodeWorker.enable only reports those that have.
       process.on('worker', (w) => {
-        if (w !== worker && w.constructor.name !== 'InternalWorker') worker.postMessage({ type: 'workerStarted', threadId: w.threadId });
+        if (w === worker || w.constructor.name === 'InternalWorker') return;
+        const announce = (): void => worker.postMessage({ type: 'workerStarted', threadId: w.threadId });
+        announce();
+        w.once('online', announce);
       });
       worker.on('error', (e) => process.stderr.write(`[tskernel agent] worker failed: ${e.message}\n`));
     } catch (e) {

@@ -18,9 +18,14 @@ beforeAll(async () => {
   dap = new DapClient(kc);
   await dap.start();
 });
+// A test that failed half-way leaves no agent attached or waiting, no listener and no server.
+afterEach(async () => {
+  await dap.resetAttach();
+  await server?.stop();
+  server = undefined;
+});
 afterAll(async () => {
   await kc?.shutdown();
-  await server?.stop();
 });
 
 test('%listen, start with the printed --import command, %attach, stop, inspect, detach', async () => {

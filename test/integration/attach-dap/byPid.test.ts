@@ -19,6 +19,10 @@ beforeAll(async () => {
   await dap.start();
   server = await startServer(writeServer(), ['--inspect-port=0']);
 });
+// The server is shared; an attach (maybe paused) that a failing test left is not.
+afterEach(async () => {
+  await dap.resetAttach();
+});
 afterAll(async () => {
   await kc?.shutdown();
   await server?.stop();

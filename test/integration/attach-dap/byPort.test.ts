@@ -9,7 +9,7 @@ jest.setTimeout(60000);
 import { spawn } from 'node:child_process';
 import { DapClient } from '../../helpers/dapClient';
 import { KernelClient, withTimeout } from '../../helpers/kernelClient';
-import { attachedThread, BP_LINE, probePort, setServerBreakpoint, startServer, stopAndInspect, writeServer, type Server } from './serverHelpers';
+import { attachedThread, BP_LINE, probePort, ServerScope, setServerBreakpoint, startServer, stopAndInspect, writeServer, type Server } from './serverHelpers';
 
 let kc: KernelClient;
 let dap: DapClient;
@@ -20,6 +20,13 @@ beforeAll(async () => {
   dap = new DapClient(kc);
   await dap.start();
   server = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
+});
+/** Servers of one test only (the shared `server` lives for the file). */
+const own = new ServerScope();
+// Whatever a test attached (maybe paused) is detached, and its own servers stopped, even when it failed.
+afterEach(async () => {
+  await dap.resetAttach();
+  await own.stopAll();
 });
 afterAll(async () => {
   await kc?.shutdown();
@@ -79,7 +86,7 @@ test('a bad port is a readable error, not a hang', async () => {
 });
 
 test('an attached process that exits: thread exited, detachedTarget, and a line in the notebook', async () => {
-  const gone = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
+  const gone = await own.start(writeServer(), ['--inspect=127.0.0.1:0']);
   const inspectPort = Number((await gone.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
   const threadId = attachedThread((await kc.execute(`%attach ${inspectPort}`)).stdout);
   const from = dap.mark();
@@ -95,26 +102,22 @@ test('an attached process that exits: thread exited, detachedTarget, and a line 
 });
 
 test('on this host the attach moves to an agent link; the inspector port stays open through %detach and a second %attach', async () => {
-  const s = await startServer(writeServer(), ['--inspect=127.0.0.1:0']);
-  try {
-    const inspectPort = Number((await s.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
-    for (let round = 1; round <= 2; round++) {
-      const threadId = attachedThread((await kc.execute(`%attach ${inspectPort}`)).stdout);
-      const attached = new RegExp(`(\\[tskernel agent\\] attached to the notebook \\(by port\\)[\\s\\S]*){${round}}`);
-      await s.waitStderr(attached, 10000);
-      expect(await probePort(inspectPort)).toBe('open');
-      const bps = await setServerBreakpoint(dap, s.file);
-      expect(bps[0]).toMatchObject({ verified: true, line: BP_LINE });
-      await stopAndInspect(dap, s, threadId, `/moved-${round}`);
-      await dap.ok('setBreakpoints', { source: { path: s.file }, breakpoints: [] });
-      const d = await kc.execute(`%detach ${threadId}`);
-      expect(d.stdout).toContain(`Detached thread ${threadId}`);
-      await s.waitStderr(new RegExp(`(\\[tskernel agent\\] detached: [\\s\\S]*){${round}}`), 10000);
-      expect(await probePort(inspectPort)).toBe('open');
-      expect(await s.get(`/after-detach-${round}`, 5000)).toBe(`hello /after-detach-${round} from ${s.child.pid}`);
-    }
-  } finally {
-    await s.stop();
+  const s = await own.start(writeServer(), ['--inspect=127.0.0.1:0']);
+  const inspectPort = Number((await s.waitStderr(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+  for (let round = 1; round <= 2; round++) {
+    const threadId = attachedThread((await kc.execute(`%attach ${inspectPort}`)).stdout);
+    const attached = new RegExp(`(\\[tskernel agent\\] attached to the notebook \\(by port\\)[\\s\\S]*){${round}}`);
+    await s.waitStderr(attached, 10000);
+    expect(await probePort(inspectPort)).toBe('open');
+    const bps = await setServerBreakpoint(dap, s.file);
+    expect(bps[0]).toMatchObject({ verified: true, line: BP_LINE });
+    await stopAndInspect(dap, s, threadId, `/moved-${round}`);
+    await dap.ok('setBreakpoints', { source: { path: s.file }, breakpoints: [] });
+    const d = await kc.execute(`%detach ${threadId}`);
+    expect(d.stdout).toContain(`Detached thread ${threadId}`);
+    await s.waitStderr(new RegExp(`(\\[tskernel agent\\] detached: [\\s\\S]*){${round}}`), 10000);
+    expect(await probePort(inspectPort)).toBe('open');
+    expect(await s.get(`/after-detach-${round}`, 5000)).toBe(`hello /after-detach-${round} from ${s.child.pid}`);
   }
 });
 

@@ -65,6 +65,21 @@ export async function startServer(file: string, nodeArgs: string[] = [], env: Re
   };
 }
 
+/** Servers that belong to one test: `stopAll()` in afterEach ends them whether the test passed or not. */
+export class ServerScope {
+  private readonly started: Server[] = [];
+
+  async start(file: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
+    const s = await startServer(file, nodeArgs, env);
+    this.started.push(s);
+    return s;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.splice(0).map((s) => s.stop()));
+  }
+}
+
 /** Resolves with the error code of a TCP connect to the port (ECONNREFUSED when closed), or 'open'. */
 export function probePort(port: number): Promise<string> {
   return new Promise((resolve) => {

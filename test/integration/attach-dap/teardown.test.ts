@@ -12,50 +12,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DapClient } from '../../helpers/dapClient';
 import { KernelClient, ROOT, withTimeout } from '../../helpers/kernelClient';
-import { attachedThread, BP_LINE, setServerBreakpoint, startServer, type Server } from './serverHelpers';
+import { CRASH_WINDOW_MS, endedWithin, STRESS_BP_LINE, writeStressServer } from '../../fixtures/stressServer.cjs';
+import { attachedThread, setServerBreakpoint, startServer, type Server } from './serverHelpers';
 
 const CYCLES = Number(process.env.TSK_TEARDOWN_CYCLES ?? 6);
 const AGENT_JS = path.join(ROOT, 'kernel', 'dist', 'agent', 'remote.js');
-/** The old teardown aborted the process 30–170 ms after the link closed: watch past that. */
-const CRASH_WINDOW_MS = 400;
 
-/**
- * Lines 1–4 as serverHelpers' SERVER_JS (breakpoint on line 3); `/attach?t=TOKEN` attaches the
- * agent from inside; `/quit` ends the program's work (it closes its server, nothing is left).
- */
-const STRESS_SERVER_JS = [
-  "const http = require('http');",
-  'function handle(req, res) {',
-  '  const requested = req.url;',
-  "  res.end('hello ' + requested + ' from ' + process.pid);",
-  '}',
-  'function attachRoute(req, res) {',
-  "  const token = decodeURIComponent(req.url.slice('/attach?t='.length));",
-  '  require(process.env.TSK_AGENT_JS).attach(token).then(',
-  "    (h) => { res.end('attached'); h.closed.then((why) => process.stderr.write('[stress] detached: ' + why + '\\n')); },",
-  "    (e) => res.end('attach failed: ' + e.message),",
-  '  );',
-  '}',
-  'const server = http.createServer((req, res) => {',
-  "  if (req.url === '/quit') return res.end('bye', () => server.close());",
-  "  return req.url.startsWith('/attach?t=') ? attachRoute(req, res) : handle(req, res);",
-  '});',
-  "server.listen(0, '127.0.0.1', () => console.log('HTTP_PORT ' + server.address().port));",
-  '',
-].join('\n');
-
-function writeStressServer(): string {
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-teardown-')));
-  const file = path.join(dir, 'server.js');
-  fs.writeFileSync(file, STRESS_SERVER_JS);
-  return file;
-}
-
+// Each test starts its own kernels and servers; they end with the test, so one that fails
+// leaves nothing running (paused or attached) for the next.
 const servers: Server[] = [];
 const kernels: KernelClient[] = [];
-afterAll(async () => {
-  await Promise.all(kernels.map((k) => k.shutdown()));
-  await Promise.all(servers.map((s) => s.stop()));
+afterEach(async () => {
+  await Promise.all(kernels.splice(0).map((k) => k.shutdown()));
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
 async function newKernel(): Promise<{ kc: KernelClient; dap: DapClient }> {
@@ -67,27 +36,15 @@ async function newKernel(): Promise<{ kc: KernelClient; dap: DapClient }> {
 }
 
 async function stressServer(nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
-  const s = await startServer(writeStressServer(), nodeArgs, { TSK_AGENT_JS: AGENT_JS, ...env });
+  const s = await startServer(writeStressServer(fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-teardown-'))), nodeArgs, { TSK_AGENT_JS: AGENT_JS, ...env });
   servers.push(s);
   return s;
 }
 
-/** How the process ended, if it did within `ms` (the wait is for a crash that must not come). */
-function endedWithin(server: Server, ms: number): Promise<string | undefined> {
-  const c = server.child;
-  const describe = (): string => `exit code ${c.exitCode} signal ${c.signalCode}; stderr:\n${server.stderr().slice(-2000)}`;
-  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve(describe());
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      c.off('exit', onExit);
-      resolve(undefined);
-    }, ms);
-    const onExit = (): void => {
-      clearTimeout(timer);
-      resolve(describe());
-    };
-    c.once('exit', onExit);
-  });
+/** How the process ended, with its stderr, if it did within the crash window (a crash that must not come). */
+async function diedAfterRelease(server: Server): Promise<string | undefined> {
+  const how = await endedWithin(server.child, CRASH_WINDOW_MS);
+  return how && `${how}; stderr:\n${server.stderr().slice(-2000)}`;
 }
 
 /** A token from the kernel's attach listener (the DAP request %listen sends). */
@@ -110,7 +67,7 @@ async function attachFromInside(kc: KernelClient, dap: DapClient, server: Server
  * the process outlives the crash window.
  */
 async function pausedCycle(dap: DapClient, server: Server, threadId: number, cycle: number, release: () => Promise<void>): Promise<void> {
-  const bps = await setServerBreakpoint(dap, server.file, [BP_LINE]);
+  const bps = await setServerBreakpoint(dap, server.file, [STRESS_BP_LINE]);
   expect(bps[0].verified).toBe(true);
   const from = dap.mark();
   const pending = server.get(`/paused/${cycle}`, 15000);
@@ -118,7 +75,7 @@ async function pausedCycle(dap: DapClient, server: Server, threadId: number, cyc
   await release();
   expect(await withTimeout(pending, 10000, 'the paused request')).toBe(`hello /paused/${cycle} from ${server.child.pid}`);
   expect(await server.get(`/after/${cycle}`, 1000)).toBe(`hello /after/${cycle} from ${server.child.pid}`);
-  expect(await endedWithin(server, CRASH_WINDOW_MS)).toBeUndefined();
+  expect(await diedAfterRelease(server)).toBeUndefined();
 }
 
 describe('a server paused at a breakpoint survives being released', () => {
@@ -159,7 +116,11 @@ describe('a server paused at a breakpoint survives being released', () => {
 
   test(`by pid + %detach while paused, ${CYCLES} cycles in one process`, async () => {
     const { kc, dap } = await newKernel();
-    const server = await stressServer();
+    // --inspect-port=0: SIGUSR1 opens the inspector on a free port. On Node's default 9229 the
+    // attach fails ("its inspector did not open … port (9229) is taken by another process") whenever
+    // anything else on the machine holds that port, e.g. another test run's or the bench's by-pid
+    // attach: the failure "%attach printed no thread" this test once had, reproduced by holding 9229.
+    const server = await stressServer(['--inspect-port=0']);
     for (let i = 0; i < CYCLES; i++) {
       const threadId = attachedThread(await kc.execute(`%attach --pid ${server.child.pid}`));
       await pausedCycle(dap, server, threadId, i, async () => {
@@ -201,7 +162,7 @@ test('the agent keeps nothing alive: a program whose work is done exits by itsel
   // While attached (breakpoint set, not paused): it exits normally, the notebook hears the target went.
   const attached = await stressServer();
   const thread2 = await attachFromInside(kc, dap, attached, await listenToken(dap));
-  await setServerBreakpoint(dap, attached.file, [BP_LINE]);
+  await setServerBreakpoint(dap, attached.file, [STRESS_BP_LINE]);
   const from = dap.mark();
   expect(await attached.get('/quit', 2000)).toBe('bye');
   expect(await withTimeout(exitOf(attached), 5000, 'an attached program to exit by itself')).toBe('0/null');

@@ -55,9 +55,13 @@ beforeAll(async () => {
   dap = new DapClient(kc);
   await dap.start('javascript');
 });
+// Each test's server and attach (maybe paused in a worker) end with it, even when it failed.
+afterEach(async () => {
+  await dap.resetAttach();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
 afterAll(async () => {
   await kc?.shutdown();
-  await Promise.all(servers.map((s) => s.stop()));
 });
 
 function workerEvent(parent: number, title: string): (e: DapEventMsg) => boolean {

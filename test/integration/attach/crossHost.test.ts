@@ -137,6 +137,23 @@ beforeAll(async () => {
   await dap.start();
 });
 
+// Each test listens and starts its own processes; whatever it left (agents attached or waiting,
+// the listener, servers in the namespace) is gone before the next, even when it failed.
+afterEach(async () => {
+  if (skipReason) return;
+  await dap.resetAttach();
+  await Promise.all(children.splice(0).map(kill));
+});
+
+/** `%listen` on the veth address (a fresh port): the port, and the token and register path it printed. */
+async function listenOnVeth(): Promise<{ port: number; token: string; register: string }> {
+  const l = await kc!.execute(`%listen ${rootIp}:0 --allow-remote`);
+  const port = new RegExp(`Listening for agents on ${rootIp.replace(/\./g, '\\.')}:(\\d+)`).exec(l.stdout);
+  const m = /TSKERNEL_ATTACH_TOKEN=(tsk1\.[A-Za-z0-9_-]+) node --import (\S+) app\.js/.exec(l.stdout);
+  if (!port || !m) throw new Error(`%listen printed no listener or command: ${l.stdout}`);
+  return { port: Number(port[1]), token: m[1], register: m[2] };
+}
+
 afterAll(async () => {
   try {
     await kc?.shutdown();
@@ -158,9 +175,6 @@ afterAll(async () => {
 }
 const netnsTest = skipReason ? test.skip : test;
 
-let listenerPort = 0;
-let register = '';
-
 netnsTest('%listen on the veth address: refused without the opt-in, then bound with a warning', async () => {
   const refused = await kc!.execute(`%listen ${rootIp}:0`);
   expect(refused.reply.content.status).toBe('error');
@@ -170,13 +184,13 @@ netnsTest('%listen on the veth address: refused without the opt-in, then bound w
   const body = await dap.ok<{ listening: boolean; host: string; port: number; warning?: string; commands: { import: string } }>('listen', { host: rootIp, port: 0, allowNonLoopback: true });
   expect(body).toMatchObject({ listening: true, host: rootIp });
   expect(body.warning).toMatch(new RegExp(`other machines on ${rootIp.replace(/\./g, '\\.')}:${body.port}`));
-  listenerPort = body.port;
+  const listenerPort = body.port;
 
   // The magic (`--allow-remote`) reports the same listener and the command to run on the target.
   const l = await kc!.execute(`%listen ${rootIp}:0 --allow-remote`);
   expect(l.reply.content.status).toBe('ok');
   expect(l.stdout).toContain(`Listening for agents on ${rootIp}:${listenerPort}`);
-  register = /--import (\S+) app\.js/.exec(l.stdout)![1];
+  const register = /--import (\S+) app\.js/.exec(l.stdout)![1];
   expect(fs.realpathSync(register)).toBe(fs.realpathSync(REGISTER_JS));
 
   // Bound to the veth address only: nothing listens on loopback at that port.
@@ -184,8 +198,7 @@ netnsTest('%listen on the veth address: refused without the opt-in, then bound w
 });
 
 netnsTest('an agent in the namespace dials back; breakpoint, request from the root namespace, inspect, continue, detach', async () => {
-  const l = await kc!.execute(`%listen ${rootIp}:${listenerPort} --allow-remote`);
-  const token = /TSKERNEL_ATTACH_TOKEN=(tsk1\.[A-Za-z0-9_-]+)/.exec(l.stdout)![1];
+  const { port: listenerPort, token, register } = await listenOnVeth();
   const payload = JSON.parse(Buffer.from(token.slice(5), 'base64url').toString()) as { h: string; p: number };
   expect(payload).toMatchObject({ h: rootIp, p: listenerPort }); // the target dials the veth address
 
@@ -235,12 +248,10 @@ netnsTest('an agent in the namespace dials back; breakpoint, request from the ro
   await waitForText(server.err, server.child.stderr!, /\[tskernel agent\] detached: /, 10000, 'server stderr');
   expect(await get(nsIp, port, '/after-detach', 5000)).toBe(`hello /after-detach from ${server.child.pid}`);
   expect(server.child.exitCode).toBeNull();
-  await kill(server.child);
 });
 
 netnsTest('a server compiled from TypeScript in the namespace: .ts breakpoints, frames and sources read through the target', async () => {
-  const l = await kc!.execute(`%listen ${rootIp}:${listenerPort} --allow-remote`);
-  const token = /TSKERNEL_ATTACH_TOKEN=(tsk1\.[A-Za-z0-9_-]+)/.exec(l.stdout)![1];
+  const { token, register } = await listenOnVeth();
   const project = compileProject();
   const from = dap.mark();
   const server = spawnInNs(['--import', register, project.serverJs], { TSKERNEL_ATTACH_TOKEN: token, BIND_HOST: nsIp });
@@ -263,12 +274,10 @@ netnsTest('a server compiled from TypeScript in the namespace: .ts breakpoints, 
   await dap.ok('continue', { threadId });
   expect(await response).toBe('hello /typed-across #1');
   await dap.ok('detachTarget', { threadId });
-  await kill(server.child);
 });
 
 netnsTest('an agent in the namespace with a forged token is rejected and never waits', async () => {
-  const l = await kc!.execute(`%listen ${rootIp}:${listenerPort} --allow-remote`);
-  const token = /TSKERNEL_ATTACH_TOKEN=(tsk1\.[A-Za-z0-9_-]+)/.exec(l.stdout)![1];
+  const { token, register } = await listenOnVeth();
   // Same listener and token id, a different secret.
   const payload = JSON.parse(Buffer.from(token.slice(5), 'base64url').toString()) as { s: string };
   payload.s = Buffer.alloc(32, 7).toString('base64url');

@@ -23,6 +23,10 @@ beforeAll(async () => {
   dap = new DapClient(kc);
   await dap.start('typescript');
 });
+// A test that failed while paused (or with its breakpoint set) leaves neither to the next.
+afterEach(async () => {
+  await dap.releaseAll();
+});
 afterAll(async () => {
   await kc?.shutdown();
 });
@@ -140,8 +144,12 @@ test('debug_requests stay in order among themselves while others pass them', asy
 });
 
 describe('an interrupt while a looping evaluate is pending', () => {
+  // The state each test checks survives (the runner is not restarted); set once for both.
+  beforeAll(async () => {
+    expect((await kc.execute('const keep = "kept"')).reply.content.status).toBe('ok');
+  });
+
   test('paused: the evaluate ends at once, the cell ends with KeyboardInterrupt, the runner keeps its state', async () => {
-    await kc.execute('const keep = "kept"');
     const cell = 'let n = 1;\nn += 1;\nn;';
     await dap.setCellBreakpoints(cell, [2]);
     const m = dap.mark();

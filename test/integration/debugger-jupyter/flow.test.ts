@@ -16,6 +16,12 @@ beforeAll(async () => {
   kc = await KernelClient.start({ language: 'typescript' });
   dap = new DapClient(kc);
 });
+// The enable steps (debugInfo, initialize, attach) are one flow across the first tests; after
+// that each test sets its own breakpoints, and none is left set or paused for the next, even
+// when a test failed half-way.
+afterEach(async () => {
+  await dap.releaseAll();
+});
 afterAll(async () => {
   await kc?.shutdown();
 });
@@ -83,6 +89,7 @@ describe('JupyterLab main flow (typescript)', () => {
   });
 
   test('stop in a function called from the cell; inspect; next; stepOut; stepIn; continue', async () => {
+    path = (await dap.setCellBreakpoints(CELL, [2])).path;
     const m = dap.mark();
     const exec = run(CELL);
     const stopped = await stoppedAfter(m);
@@ -137,8 +144,8 @@ describe('JupyterLab main flow (typescript)', () => {
   });
 
   test('stepIn from the top-level frame into the function', async () => {
-    // Re-set the breakpoints of the same cell: the call line instead of the body.
-    await dap.setCellBreakpoints(CELL, [6]);
+    // The breakpoint on the call line instead of the body.
+    path = (await dap.setCellBreakpoints(CELL, [6])).path;
     const m = dap.mark();
     const exec = run(CELL);
     await stoppedAfter(m, 'breakpoint');

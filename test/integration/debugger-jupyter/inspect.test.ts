@@ -17,6 +17,11 @@ beforeAll(async () => {
   dap = new DapClient(kc);
   await dap.start('typescript');
 });
+// Breakpoints are cleared and a paused runner resumed after every test, even one that failed
+// before its own cleanup: the next test's cells would wait behind it.
+afterEach(async () => {
+  await dap.releaseAll();
+});
 afterAll(async () => {
   await kc?.shutdown();
 });

@@ -88,6 +88,10 @@ describe('started', () => {
   beforeAll(async () => {
     if (!(await dap.ok('debugInfo', {})).isStarted) await dap.start('typescript');
   });
+  // Each test stops in its own cell: none leaves the runner paused or a breakpoint set for the next.
+  afterEach(async () => {
+    await dap.releaseAll();
+  });
 
   test('bad frameId / variablesReference / threadId while stopped', async () => {
     const exec = await stopInCell();

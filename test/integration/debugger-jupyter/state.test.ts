@@ -21,6 +21,7 @@ beforeAll(async () => {
   cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-dbg-state-'));
   fs.writeFileSync(path.join(cwd, 'helper.js'), ['exports.triple = function triple(x) {', '  const y = x * 3;', '  return y;', '};', ''].join('\n'));
   kc = await KernelClient.start({ language: 'typescript', cwd });
+  dap = new DapClient(kc);
 });
 afterAll(async () => {
   await kc?.shutdown();
@@ -32,7 +33,6 @@ const finish = (exec: Execution) => kc.finish(exec);
 
 describe('before the debugger is started (§5 #39)', () => {
   test('modules and source work without initialize', async () => {
-    dap = new DapClient(kc);
     await dap.request('debugInfo', undefined, { seq: 0 });
     expect((await kc.execute("const helper = require('./helper.js'); helper.triple(2)")).reply.content.status).toBe('ok');
     const body = await dap.ok<{ modules: DebugProtocol.Module[] }>('modules', {});
@@ -51,6 +51,11 @@ describe('before the debugger is started (§5 #39)', () => {
 describe('started', () => {
   beforeAll(async () => {
     await dap.start('typescript');
+  });
+  // A test that failed while paused, or before removing its breakpoints or exception filters,
+  // leaves none of them to the next.
+  afterEach(async () => {
+    await dap.releaseAll();
   });
 
   test('re-sent identical setBreakpoints are idempotent (§5 #41)', async () => {
@@ -206,7 +211,8 @@ describe('started', () => {
     const set = await dap.ok('setBreakpoints', { breakpoints: [{ line: 3 }], source: { path: file }, sourceModified: false });
     expect(set.breakpoints[0]).toMatchObject({ line: 3, source: { path: file } });
     const m = dap.mark();
-    const exec = run('helper.triple(5);');
+    // Its own require: no reliance on the global an earlier test's cell defined.
+    const exec = run("require('./helper.js').triple(5);");
     await dap.waitEvent('stopped', m);
     const st = await dap.inspectStop();
     expect(st.frames[0]).toMatchObject({ name: 'triple', line: 3, source: { path: file } });

@@ -19,6 +19,10 @@ beforeAll(async () => {
   h = await DebugHarness.start();
   await h.start();
 });
+// A test that failed while stopped, or before clearing its breakpoints, leaves neither behind.
+afterEach(async () => {
+  await h.releaseAll();
+});
 afterAll(async () => {
   await h?.stop();
 });

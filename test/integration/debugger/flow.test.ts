@@ -4,15 +4,25 @@
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugHarness } from '../../helpers/debugRunnerHarness';
+import { retryOnce } from '../../helpers/retryOnce';
 
 type Vars = { variables: DebugProtocol.Variable[] };
 
 jest.setTimeout(30000);
+retryOnce(
+  '"a CPU loop runs at full speed" compares two timings taken one after the other; on a small machine ' +
+    'shared with benchmarks, CPU contention alone moved the ratio from 0.9 to 1.47 (limit 1.3) between runs of the same build',
+);
 
 let h: DebugHarness;
 
 beforeAll(async () => {
   h = await DebugHarness.start();
+});
+// The enable steps are one flow across the first tests; after that none leaves a breakpoint set
+// or the runner paused for the next, even when it failed half-way.
+afterEach(async () => {
+  await h.releaseAll();
 });
 afterAll(async () => {
   await h?.stop();

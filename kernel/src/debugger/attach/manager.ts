@@ -6,7 +6,9 @@
 // agent would: breakpoints removed, pause-on-exceptions off, resumed, Debugger disabled — closed.
 // A by-pid attach, and a by-port one moved to an injected agent, need the listener for the agent
 // to dial back: when one had to start it, that listener is closed again once no such target is
-// left (a `%listen` by the user is kept).
+// left and no attach is in progress (a `%listen` by the user is kept). An attach in progress is not
+// in `records` yet: without counting it, a target that went away meanwhile closed the listener
+// under an agent that was about to dial back.
 
 import * as nodePath from 'node:path';
 import { DEFAULT_AGENT_PATH } from '../../attach/byPid';
@@ -58,6 +60,8 @@ export class AttachManager {
   private listener?: AttachListener;
   /** The listener was started by a by-pid attach, not by the user's `%listen`. */
   private implicitListener = false;
+  /** Attaches in progress: they may need the implicit listener before their record exists. */
+  private attachesInFlight = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private nextThreadId = 2;
   private readonly records = new Map<number, AttachedRecord>();
@@ -106,24 +110,27 @@ export class AttachManager {
     const t0 = performance.now();
     const threadId = this.nextThreadId++;
     let c: Connected;
-    if ('port' in args) c = await connectByPort(args, threadId, this.implicitDialBack());
-    else if ('pid' in args) {
-      if (this.isAttachedPid(args.pid)) throw new UserError(`pid ${args.pid} is already attached`);
-      const implicit = !this.listener;
-      const l = await this.ensureListener({});
-      if (implicit) this.implicitListener = true;
-      try {
+    let info: AttachedTargetInfo;
+    this.attachesInFlight++;
+    try {
+      if ('port' in args) c = await connectByPort(args, threadId, this.implicitDialBack());
+      else if ('pid' in args) {
+        if (this.isAttachedPid(args.pid)) throw new UserError(`pid ${args.pid} is already attached`);
+        const implicit = !this.listener;
+        const l = await this.ensureListener({});
+        if (implicit) this.implicitListener = true;
         c = await connectByPid(l, args, threadId, this.runnerPids());
-      } catch (e) {
-        await this.closeImplicitListener();
-        throw e;
+      } else {
+        const agent = this.listener?.take(args.agentId);
+        if (!agent) throw new UserError(`no agent with id ${args.agentId} is waiting (see %targets)`);
+        c = adoptAgent(agent, threadId, 'agent');
       }
-    } else {
-      const agent = this.listener?.take(args.agentId);
-      if (!agent) throw new UserError(`no agent with id ${args.agentId} is waiting (see %targets)`);
-      c = adoptAgent(agent, threadId, 'agent');
+      info = await this.adopt(c);
+    } finally {
+      this.attachesInFlight--;
+      // This attach failed or did not need the listener, or the targets that did went meanwhile.
+      await this.closeImplicitListener();
     }
-    const info = await this.adopt(c);
     return {
       target: info,
       elapsedMs: Math.round(performance.now() - t0),
@@ -150,9 +157,9 @@ export class AttachManager {
     return pid ? [pid] : [];
   }
 
-  /** Closes a listener that only a by-pid (or upgraded by-port) attach started, once no such target needs it. */
+  /** Closes a listener that only a by-pid (or upgraded by-port) attach started, once no such target or attach in progress needs it. */
   private async closeImplicitListener(): Promise<void> {
-    if (!this.implicitListener || [...this.records.values()].some((r) => needsListener(r))) return;
+    if (!this.implicitListener || this.attachesInFlight > 0 || [...this.records.values()].some((r) => needsListener(r))) return;
     await this.closeListener();
   }
 
