@@ -26,6 +26,12 @@ function hostPort(text: string): { host?: string; port: number } | undefined {
   return { host: m[1], port: Number(m[2]) };
 }
 
+/** Some warnings (the non-loopback ones) already start with "Warning:", as the panel shows them. */
+function warningLine(w: unknown): string {
+  const text = String(w);
+  return text.startsWith('Warning:') ? text : `Warning: ${text}`;
+}
+
 function describe(t: AttachedTargetInfo): string {
   return `thread ${t.threadId}: ${t.name} (via ${t.via})`;
 }
@@ -52,11 +58,20 @@ function otherHostLines(b: ListenBody): string[] {
 }
 
 export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | undefined): void {
-  magics.register('listen', '[host:port] [--allow-remote] [--stop]: accept agents dialing back; prints the command to run on the target', async (args, ctx) => {
+  magics.register('listen', '[host:port] [--allow-remote] [--advertise HOST] [--stop]: accept agents dialing back; prints the command to run on the target', async (args, ctx) => {
     const words = args.split(/\s+/).filter(Boolean);
     const a: ListenArguments = {};
     if (words.includes('--stop')) a.stop = true;
     if (words.includes('--allow-remote')) a.allowNonLoopback = true;
+    // The address agents dial (written into the token): on a host with several networks, the
+    // one the target can reach (a wildcard listener would otherwise name the first one).
+    const adv = words.indexOf('--advertise');
+    if (adv >= 0) {
+      const host = words[adv + 1];
+      if (!host || host.startsWith('--')) throw new MagicError('%listen --advertise takes the host or address the target dials');
+      a.advertiseHost = host;
+      words.splice(adv, 2);
+    }
     const addr = words.find((w) => !w.startsWith('--'));
     if (addr) {
       const hp = hostPort(addr);
@@ -81,7 +96,7 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
     if (cmds.api) lines.push('or from inside the process:', '', `  ${cmds.api}`, '');
     lines.push(...otherHostLines(b));
     lines.push(`The token is single-use and expires at ${String(b.expiresAt)}. Then run %attach to attach the waiting agent.`);
-    if (b.warning) lines.push('', `Warning: ${String(b.warning)}`);
+    if (b.warning) lines.push('', warningLine(b.warning));
     ctx.print(lines.join('\n') + '\n');
   });
 
@@ -116,7 +131,7 @@ export function registerAttachMagics(magics: Magics, dbg: () => IDebugger | unde
       request = { port: hp.port, ...(hp.host ? { host: hp.host } : {}), ...(words.includes('--allow-remote') ? { allowNonLoopback: true } : {}) };
     }
     const b = await ask(dbg(), 'attachTarget', request);
-    if (b.warning) ctx.print(`Warning: ${String(b.warning)}\n`);
+    if (b.warning) ctx.print(`${warningLine(b.warning)}\n`);
     ctx.print(`Attached ${describe(b.target)}. Set breakpoints in its files from the debugger panel (Kernel Sources).\n`);
   });
 

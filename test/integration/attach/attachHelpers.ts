@@ -2,7 +2,7 @@
 // child Node process, bounded waits on its output, HTTP requests, and a fake agent (TLS client
 // running the real handshake) for the hostile-peer cases. No sleeps: every wait is for a condition.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -161,4 +161,89 @@ export async function listenerStillWorks(listener: AttachListener): Promise<void
   const agent = await waiting;
   agent.link.close();
   socket.destroy();
+}
+
+// ---- Other hosts on this machine: network namespaces joined by veth pairs (root with CAP_NET_ADMIN).
+// Each namespace has its own interfaces, addresses and loopback, like a container or a second
+// machine; `ip netns exec NS cmd` runs cmd there (the same pid: it execs cmd).
+
+/** Runs `ip ARGS`. A missing `ip` is an error (install iproute2); a failing command is reported, not thrown. */
+export function ipRun(args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync('ip', args, { encoding: 'utf8' });
+  if (r.error) throw new Error(`cannot run \`ip ${args.join(' ')}\`: ${r.error.message} — install the iproute2 package`);
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+export function ipMust(args: string[]): string {
+  const r = ipRun(args);
+  if (!r.ok) throw new Error(`\`ip ${args.join(' ')}\` failed: ${r.out}`);
+  return r.out;
+}
+
+/**
+ * Creates namespace `name`. Returns undefined when created, or the reason to skip when this
+ * process may not create namespaces (not root / no CAP_NET_ADMIN); any other failure throws.
+ */
+export function addNetns(name: string): string | undefined {
+  const add = ipRun(['netns', 'add', name]);
+  if (add.ok) return undefined;
+  if (/operation not permitted|permission denied/i.test(add.out)) return `\`ip netns add ${name}\` failed: ${add.out} (needs root with CAP_NET_ADMIN and CAP_SYS_ADMIN)`;
+  throw new Error(`\`ip netns add ${name}\` failed: ${add.out}`);
+}
+
+/** An X in 1..254 such that no interface in this namespace has an address in `${prefix}.X.0/24`. */
+export function freeSubnet(prefix: string): number {
+  const used = ipMust(['-4', '-o', 'addr', 'show']);
+  for (let i = 0; i < 254; i++) {
+    const x = ((process.pid + i) % 254) + 1;
+    if (!used.includes(`${prefix}.${x}.`)) return x;
+  }
+  throw new Error(`no free ${prefix}.X.0/24 subnet`);
+}
+
+/** One end of a veth pair: its interface name (at most 15 characters), namespace (undefined: this one) and address. */
+export interface VethEnd {
+  dev: string;
+  ns?: string;
+  ip: string;
+}
+
+/** A veth pair between two namespaces, a /24 address on each end, both ends and the namespaces' loopbacks up. */
+export function vethBetween(a: VethEnd, b: VethEnd): void {
+  ipMust(['link', 'add', a.dev, 'type', 'veth', 'peer', 'name', b.dev]);
+  for (const end of [a, b]) {
+    if (end.ns) ipMust(['link', 'set', end.dev, 'netns', end.ns]);
+    const inNs = end.ns ? ['-n', end.ns] : [];
+    ipMust([...inNs, 'addr', 'add', `${end.ip}/24`, 'dev', end.dev]);
+    ipMust([...inNs, 'link', 'set', end.dev, 'up']);
+    if (end.ns) ipMust([...inNs, 'link', 'set', 'lo', 'up']);
+  }
+}
+
+export interface NsProcess {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  /** Resolves with the exit code (or the signal) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `argv` inside namespace `ns` (the child's pid is argv[0]'s, since `ip netns exec` execs it). */
+export function spawnInNetns(ns: string, argv: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): NsProcess {
+  const child = spawn('ip', ['netns', 'exec', ns, ...argv], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+/** Kills a process (SIGKILL) and resolves once it has exited. */
+export function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
