@@ -1,6 +1,11 @@
 // Kernel core benchmarks against the targets of the kernel-core issue. Prints a table and
 // writes bench/results/core.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import zmq from 'zeromq';
 import { BenchClient, median, p90, ROOT } from './client.mjs';
 
 const rows = [];
@@ -23,12 +28,81 @@ for (let i = 0; i < 5; i++) {
 add('launch -> kernel_info_reply (median of 5)', median(starts), 'ms', 100);
 log('startup done');
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const childrenOf = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * The kernel tree's own footprint (kernel + runner, stripper loaded, no language service): a kernel
+ * started and left alone, as a hub's pool of pre-started kernels holds it. A kernel_info request
+ * would start the language service, so readiness is seen through the heartbeat only; RSS is read
+ * once the runner exists and the tree's RSS has not moved by more than 1 MB over 500 ms.
+ */
+async function footprintBeforeLanguageService() {
+  const dir = mkdtempSync(join(tmpdir(), 'tsk-bench-base-'));
+  const port = () =>
+    new Promise((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = srv.address().port;
+        srv.close(() => resolve(p));
+      });
+    });
+  const ports = {};
+  for (const name of ['shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port']) ports[name] = await port();
+  writeFileSync(join(dir, 'k.json'), JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: 'bench', signature_scheme: 'hmac-sha256' }));
+  const proc = spawn(process.execPath, [join(ROOT, 'kernel', 'dist', 'cli', 'main.js'), 'kernel', '-f', join(dir, 'k.json')], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
+  });
+  const hb = new zmq.Request({ receiveTimeout: 200, sendTimeout: 200, linger: 0 });
+  hb.connect(`tcp://127.0.0.1:${ports.hb_port}`);
+  try {
+    await hb.send('ping');
+    for (;;) {
+      try {
+        await hb.receive();
+        break;
+      } catch {
+        // No echo yet: the request stays queued until the heartbeat has bound.
+      }
+    }
+    const tree = () => [proc.pid, ...childrenOf(proc.pid)].reduce((sum, pid) => sum + rssOf(pid), 0);
+    while (childrenOf(proc.pid).length === 0) await sleep(20);
+    let last = tree();
+    for (;;) {
+      await sleep(500);
+      const now = tree();
+      if (Math.abs(now - last) < 1) return { total: now, kernel: rssOf(proc.pid) };
+      last = now;
+    }
+  } finally {
+    hb.close();
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const base = [];
+for (let i = 0; i < 3; i++) base.push(await footprintBeforeLanguageService());
+const baseMb = median(base.map((b) => b.total));
+const baseKernelMb = median(base.map((b) => b.kernel));
+add(`RSS kernel + runner at rest before the language service (kernel ${baseKernelMb.toFixed(0)} + runner ${(baseMb - baseKernelMb).toFixed(0)})`, baseMb, 'MB', 120);
+log('footprint done');
+
 const k = new BenchClient();
 await k.start();
 // The runner is spawned right after the sockets are bound; let both settle, run nothing.
 while (k.childPids().length === 0) await new Promise((r) => setTimeout(r, 20));
 await new Promise((r) => setTimeout(r, 500));
-add('RSS kernel + runner after start', k.rssMb(), 'MB', 120);
+// The language service starts after the first kernel_info, so this catches it loading.
+add('RSS kernel + runner 500 ms after start (language service loading)', k.rssMb(), 'MB', 220);
 await k.execute('1');
 await new Promise((r) => setTimeout(r, 2000));
 const rssLoaded = k.rssMb();

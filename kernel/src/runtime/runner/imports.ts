@@ -102,6 +102,7 @@ export async function importFromNotebook(original: string, dir: string): Promise
     if (!alt) throw e;
     url = pathToFileURL(alt).href;
   }
+  if (mayImportTypeScript(url)) registerEsmHooks();
   const ns = (await import(url)) as Record<string, unknown>;
   return isCommonJs(url) ? interopNamespace(ns) : ns;
 }
@@ -143,8 +144,9 @@ function tsAlternative(spec: string, dir: string): string | undefined {
 }
 
 let hooksInstalled = false;
+let esmHooksRegistered = false;
 
-/** Teaches Node to load .ts/.mts/.cts files (ESM hooks thread + CJS require extension). */
+/** Teaches Node to load .ts/.cts files through require (the ESM side: registerEsmHooks). */
 export function installTypeScriptLoaders(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
@@ -153,6 +155,24 @@ export function installTypeScriptLoaders(): void {
   };
   const ext = (createRequire(__filename) as unknown as { extensions: Record<string, unknown> }).extensions;
   for (const e of ['.ts', '.cts']) ext[e] = loadTs;
+}
+
+/**
+ * A TypeScript file, or a local module (not under node_modules) that may import one: what needs
+ * the ESM hooks. Packages from node_modules never do, so a notebook that imports only those
+ * never starts the hooks thread.
+ */
+function mayImportTypeScript(url: string): boolean {
+  return url.startsWith('file:') && (/\.[cm]?tsx?$/.test(url) || !url.includes('/node_modules/'));
+}
+
+/**
+ * The ESM hooks (tsHooks.ts) for .ts/.mts/.tsx imports. Node runs them on a thread of their own
+ * (about 9 MB), so they are registered before the first import that may need them, not at start.
+ */
+export function registerEsmHooks(): void {
+  if (esmHooksRegistered) return;
+  esmHooksRegistered = true;
   try {
     register(pathToFileURL(path.join(__dirname, 'tsHooks.js')).href);
   } catch {

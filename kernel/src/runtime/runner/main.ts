@@ -37,6 +37,9 @@ process.on('exit', () => channel.flushSync());
 
 installGlobals(process.cwd());
 // The runner's own dependencies are not user code: hide them from stacks, pauses and sources.
+// Started now, not lazily: created on the first cell instead, its boot (a worker thread, ~10 MB)
+// added 20-70 ms to that cell on a busy 2-core machine, and it is what ends the runner when the
+// kernel dies during a busy cell.
 startRunnerAgent(RUNNER_CDP_FD, { hiddenPaths: ownDependencyDirs(), endGroupWithLink: true });
 
 async function serve(order: ToRunner): Promise<void> {
@@ -73,7 +76,8 @@ async function serve(order: ToRunner): Promise<void> {
 }
 
 channel.send({ type: 'ready', pid: process.pid, node: process.version });
-// Off the start-up path: module hooks for .ts imports and the ESM resolver.
+// Off the start-up path: the require hook for .ts files and the ESM resolver (the ESM hooks
+// thread starts on the first import that may need it: imports.ts).
 setImmediate(() => {
   installTypeScriptLoaders();
   void loadResolver().catch(() => undefined);
