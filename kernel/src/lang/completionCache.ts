@@ -55,15 +55,18 @@ export class CompletionCache {
     const start = identifierStart(code, pos);
     const prefix = code.slice(start, pos);
     if (start !== e.before.length || !code.startsWith(e.before) || code.slice(pos) !== e.after || !prefix.startsWith(e.prefix)) return undefined;
-    const lower = prefix.toLowerCase();
-    const items = e.items
-      .filter((i) => i.name.toLowerCase().startsWith(lower))
-      .sort((a, b) => rank(a, prefix) - rank(b, prefix) || compare(a.sortText ?? '', b.sortText ?? '') || a.name.localeCompare(b.name));
+    const items = matchingItems(e.items, prefix);
     const undetailed = (i: CompletionItem): boolean => i.signature === '' && i.kind !== 'keyword';
     if (prefix !== e.prefix && items.slice(0, DETAILED_ITEMS).some(undetailed)) return undefined;
     this.hits++;
     return { items, start, end: pos };
   }
+}
+
+/** The items starting with `prefix` (any case), ranked as the worker ranks them. */
+export function matchingItems(items: readonly CompletionItem[], prefix: string): CompletionItem[] {
+  const lower = prefix.toLowerCase();
+  return items.filter((i) => i.name.toLowerCase().startsWith(lower)).sort((a, b) => rank(a, prefix) - rank(b, prefix) || compare(a.sortText ?? '', b.sortText ?? '') || a.name.localeCompare(b.name));
 }
 
 function rank(i: CompletionItem, prefix: string): number {

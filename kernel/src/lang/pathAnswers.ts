@@ -9,6 +9,7 @@
 // before the worker has sent the names of the global types (to tell a new type from a merge).
 
 import type { CompletionItem, CompletionResult, InspectResult } from './service/protocol';
+import { matchingItems } from './completionCache';
 import { inspectRequest, memberRequest, words, type PathRequest } from './pathContext';
 
 /** Answers kept at most (the oldest go first). */
@@ -76,11 +77,7 @@ export class PathAnswers {
     const req = memberRequest(code, pos);
     const e = req && this.entries.get(req.key);
     if (!req || e?.kind !== 'member') return undefined;
-    const lower = req.prefix.toLowerCase();
-    const items = e.items
-      .filter((i) => i.name.toLowerCase().startsWith(lower))
-      .sort((a, b) => rank(a, req.prefix) - rank(b, req.prefix) || compare(a.sortText ?? '', b.sortText ?? '') || a.name.localeCompare(b.name))
-      .map((i) => ({ ...i, signature: e.signatures.get(i.name) ?? '' }));
+    const items = matchingItems(e.items, req.prefix).map((i) => ({ ...i, signature: e.signatures.get(i.name) ?? '' }));
     this.hits++;
     return { result: { items, start: req.start, end: pos }, missing: undetailed(items) };
   }
@@ -136,12 +133,4 @@ function undetailed(items: CompletionItem[]): string[] {
     .slice(0, DETAILED_ITEMS)
     .filter((i) => i.signature === '' && i.kind !== 'keyword')
     .map((i) => i.name);
-}
-
-function rank(i: CompletionItem, prefix: string): number {
-  return prefix && !i.name.startsWith(prefix) ? 1 : 0;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
