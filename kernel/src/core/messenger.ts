@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PROTOCOL_VERSION, type Channel, type Header, type Message } from '../wire/messages';
 import type { ErrorReply, InputRequest, IOPubMap, IOPubType, ReplyMap, RequestType } from './protocol';
 
-export interface Transport {
+export interface WireSender {
   send(channel: Channel, msg: Message): void;
 }
 
@@ -16,7 +16,7 @@ export type ReplyChannel = 'shell' | 'control' | 'stdin';
 export class Messenger {
   readonly session = randomUUID();
 
-  constructor(private readonly transport: Transport) {}
+  constructor(private readonly wire: WireSender) {}
 
   header(msgType: string): Header {
     return { msg_id: randomUUID(), session: this.session, username: 'tskernel', date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION };
@@ -39,7 +39,7 @@ export class Messenger {
 
   /** Publishes on IOPub; `parent` may be undefined for messages no request caused. */
   publish<T extends IOPubType>(parent: Partial<Header> | undefined, msgType: T, content: IOPubMap[T], buffers: Buffer[] = []): void {
-    this.transport.send('iopub', {
+    this.wire.send('iopub', {
       identities: [Buffer.from(`kernel.${this.session}.${msgType}`)],
       header: this.header(msgType),
       parent_header: parent ?? {},
@@ -54,6 +54,6 @@ export class Messenger {
   }
 
   private send(channel: ReplyChannel, parent: Message, msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown>): void {
-    this.transport.send(channel, { identities: parent.identities, header: this.header(msgType), parent_header: parent.header, metadata, content, buffers: [] });
+    this.wire.send(channel, { identities: parent.identities, header: this.header(msgType), parent_header: parent.header, metadata, content, buffers: [] });
   }
 }

@@ -3,7 +3,7 @@
 // readable message and the body keys clients dereference. Owns the seq counter for everything
 // it emits and the `initialized` event timing.
 
-import type { DapEvent, DapRequest, DapResponse, DebuggerHost, IDebugger } from './api';
+import type { DapEvent, DapRequest, DapResponse, DebuggerDeps, IDebugger } from './api';
 import { CdpError } from '../targets/cdpClient';
 import { RunnerTarget } from '../targets/runnerTarget';
 import { logger } from '../common/log';
@@ -51,20 +51,20 @@ export class DebugAdapter implements IDebugger {
   /** Epoch ms until which the runtime must not signal the runner again (see SIGNALLED_QUIET_MS). */
   private signalledUntil = 0;
 
-  constructor(private readonly host: DebuggerHost) {
-    this.session = new DebugSession(host.cells, host.language, (event, body) => this.sendEvent(event, body));
+  constructor(private readonly deps: DebuggerDeps) {
+    this.session = new DebugSession(deps.cells, deps.language, (event, body) => this.sendEvent(event, body));
     this.attach = new AttachManager(this.session);
     this.ctx = {
       session: this.session,
       attach: this.attach,
-      host,
+      deps,
       sendInitialized: () => this.sendInitialized(),
       scheduleInitialized: () => this.scheduleInitialized(),
     };
-    this.stopRecordListener = host.cells.onRecord(() => {
+    this.stopRecordListener = deps.cells.onRecord(() => {
       if (this.unskip) this.session.track(this.unskip());
     });
-    host.onRunner((link) => {
+    deps.onRunner((link) => {
       log.debug(`runner link (pid ${link.pid})`);
       const runner = new RunnerTarget(link.stream, link.pid);
       this.session.addTarget(runner);
@@ -162,7 +162,7 @@ export class DebugAdapter implements IDebugger {
   private sendEvent<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void {
     const e: DapEvent = { seq: this.seq++, type: 'event', event, ...(body !== undefined ? { body } : {}) };
     try {
-      this.host.emit(e);
+      this.deps.emit(e);
     } catch (err) {
       log.error(`emitting ${event} failed`, err);
     }

@@ -39,7 +39,7 @@ export interface RunnerCdpLink {
   pid: number;
 }
 
-export interface DebuggerHost {
+export interface DebuggerDeps {
   language: 'typescript' | 'javascript';
   /** Cell naming and the registry of executed/dumped cells (path -> source, generated JS, map). */
   cells: CellFiles;

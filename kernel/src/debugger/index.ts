@@ -1,10 +1,10 @@
-// The debugger's entry point for the kernel core: createDebugger(host) -> IDebugger.
+// The debugger's entry point for the kernel core: createDebugger(deps) -> IDebugger.
 
 import { DebugAdapter } from './adapter';
-import type { DebuggerHost, IDebugger } from './api';
+import type { DebuggerDeps, IDebugger } from './api';
 
-export type { DapEvent, DapRequest, DapResponse, DebuggerHost, IDebugger, RunnerCdpLink } from './api';
+export type { DapEvent, DapRequest, DapResponse, DebuggerDeps, IDebugger, RunnerCdpLink } from './api';
 
-export function createDebugger(host: DebuggerHost): IDebugger {
-  return new DebugAdapter(host);
+export function createDebugger(deps: DebuggerDeps): IDebugger {
+  return new DebugAdapter(deps);
 }

@@ -25,7 +25,7 @@ import { PAUSE_OBJECT_GROUP, VariableStore } from './variables/store';
 
 const log = logger('dap');
 
-export interface ThreadHost {
+export interface ThreadDeps {
   cells: CellFiles;
   model: BreakpointModel;
   emit<E extends keyof DapEvents>(event: E, body: DapEvents[E]): void;
@@ -88,14 +88,14 @@ export class Thread {
 
   constructor(
     readonly target: ITarget,
-    private readonly host: ThreadHost,
+    private readonly deps: ThreadDeps,
   ) {
     this.scripts = new ScriptRegistry((path, url) => this.isHidden(path, url));
     this.asyncStacksWhileRunning = target.threadId === 1;
     this.readFile = targetFileReader(target);
     this.maps = new ScriptMaps(this.readFile);
     this.instrumentation = new InstrumentationBreakpoint(target.cdp);
-    this.binder = new BreakpointBinder({ cdp: target.cdp, cells: host.cells, maps: this.maps, changed: (bp) => this.breakpointChanged(bp) });
+    this.binder = new BreakpointBinder({ cdp: target.cdp, cells: deps.cells, maps: this.maps, changed: (bp) => this.breakpointChanged(bp) });
     this.predictor = new CatchPredictor(async (scriptId) => (await this.cdp.send('Debugger.getScriptSource', { scriptId })).scriptSource);
     const cdp = target.cdp;
     cdp.on('Debugger.scriptParsed', (ev) => this.onScriptParsed(ev));
@@ -179,7 +179,7 @@ export class Thread {
     this.mapWork.clear();
     await this.cdp.send('Debugger.enable', {});
     this.attached = true;
-    const bps = this.host.model.all();
+    const bps = this.deps.model.all();
     this.instrumentation.reset();
     await Promise.all([this.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.blackboxPatterns() }), this.applyExceptionMode(), this.updateInstrumentation(), this.binder.update(bps, [])]);
     if (bps.length && this.asyncStacksWhileRunning) await this.enableAsyncStacks();
@@ -207,7 +207,7 @@ export class Thread {
   async applyExceptionMode(): Promise<void> {
     if (!this.attached) return;
     // `uncaught` needs every pause: V8 thinks the runner catches everything (see exceptions.ts).
-    const state = this.host.exceptionMode() === 'none' ? 'none' : 'all';
+    const state = this.deps.exceptionMode() === 'none' ? 'none' : 'all';
     await this.cdp.send('Debugger.setPauseOnExceptions', { state });
   }
 
@@ -219,8 +219,8 @@ export class Thread {
 
   /** The instrumentation breakpoint is set while a breakpoint outside the cells exists. */
   private updateInstrumentation(): Promise<void> {
-    const cells = this.host.cells;
-    return this.instrumentation.update(this.host.model.all().some((bp) => !cells.isCellPath(bp.path) && !cells.get(bp.path)));
+    const cells = this.deps.cells;
+    return this.instrumentation.update(this.deps.model.all().some((bp) => !cells.isCellPath(bp.path) && !cells.get(bp.path)));
   }
 
   private async enableAsyncStacks(): Promise<void> {
@@ -230,20 +230,20 @@ export class Thread {
   }
 
   private breakpointChanged(bp: UserBreakpoint): void {
-    if (this.host.model.byId(bp.id) !== bp) return;
-    this.host.emit('breakpoint', { reason: 'changed', breakpoint: { id: bp.id, verified: bp.verified, line: bp.resolvedLine ?? bp.line, source: { path: bp.path } } });
+    if (this.deps.model.byId(bp.id) !== bp) return;
+    this.deps.emit('breakpoint', { reason: 'changed', breakpoint: { id: bp.id, verified: bp.verified, line: bp.resolvedLine ?? bp.line, source: { path: bp.path } } });
   }
 
   private async onPaused(ev: Protocol.Debugger.PausedEvent): Promise<void> {
     // A `debugger` statement during the warm-up's moment of Debugger enabled: nobody debugs yet.
     if (this.warmingNow && !this.attached) return void (await this.cdp.send('Debugger.resume', {}).catch(() => undefined));
     if (ev.reason === 'instrumentation') return this.onInstrumentation(ev);
-    const frames = buildFrames(ev.callFrames, this.scripts, this.host.cells, this.maps);
+    const frames = buildFrames(ev.callFrames, this.scripts, this.deps.cells, this.maps);
     const expected = this.expect;
     this.expect = undefined;
     // V8 releases this group itself when the thread resumes.
     const store = new VariableStore(this.cdp, PAUSE_OBJECT_GROUP);
-    const asyncFrames = buildAsyncFrames(ev.asyncStackTrace, frames, this.scripts, this.host.cells, this.maps);
+    const asyncFrames = buildAsyncFrames(ev.asyncStackTrace, frames, this.scripts, this.deps.cells, this.maps);
     const state: PauseState = { event: ev, reason: 'pause', frames, store, reported: false, order: ++pauseGeneration, asyncFrames, scopes: new Map() };
     this.paused = state;
     const isException = ev.reason === 'exception' || ev.reason === 'promiseRejection' || ev.reason === 'assert';
@@ -251,7 +251,7 @@ export class Thread {
     const visible = ev.callFrames.map((cf) => ({ location: cf.location, visible: this.scripts.get(cf.location.scriptId)?.hidden === false }));
     const nothingVisible = !visible.some((v) => v.visible);
     if (isException) {
-      const mode = this.host.exceptionMode();
+      const mode = this.deps.exceptionMode();
       const uncaught = (ev.data as { uncaught?: boolean } | undefined)?.uncaught === true;
       const skip = mode === 'none' || nothingVisible || (mode === 'uncaught' && !uncaught && (await this.predictor.caughtByUser(visible)));
       if (skip) return this.resumeSilently(state);
@@ -271,11 +271,11 @@ export class Thread {
     if (!this.asyncStacks) void this.enableAsyncStacks();
     const description = state.reason === 'exception' ? 'Paused on exception' : ev.reason === 'other' && !ev.hitBreakpoints?.length && !expected ? 'Paused on debugger statement' : undefined;
     const text = state.reason === 'exception' ? exceptionText(ev) : undefined;
-    this.host.emit('stopped', {
+    this.deps.emit('stopped', {
       reason: state.reason,
       threadId: this.id,
       // Attached processes (and worker threads) stop independently of the notebook and of each other.
-      allThreadsStopped: this.host.isOnlyThread(),
+      allThreadsStopped: this.deps.isOnlyThread(),
       ...(description ? { description } : {}),
       ...(text ? { text } : {}),
       ...(ev.hitBreakpoints?.length ? { hitBreakpointIds: ev.hitBreakpoints.map((id) => this.binder.userBreakpointFor(id)?.id).filter((x): x is number => x !== undefined) } : {}),
@@ -314,10 +314,10 @@ export class Thread {
 
   private onScriptParsed(ev: Protocol.Debugger.ScriptParsedEvent): void {
     const info = this.scripts.add(ev);
-    if (!ev.sourceMapURL || info.hidden || (info.path && this.host.cells.isCellPath(info.path))) return;
+    if (!ev.sourceMapURL || info.hidden || (info.path && this.deps.cells.isCellPath(info.path))) return;
     const work = this.maps.add(ev.scriptId, ev.url, ev.sourceMapURL).then(async (sources) => {
       if (!this.attached) return;
-      await Promise.all(sources.map((path) => this.binder.refreshPath(path, this.host.model.forPath(path))));
+      await Promise.all(sources.map((path) => this.binder.refreshPath(path, this.deps.model.forPath(path))));
     });
     this.mapWork.set(
       ev.scriptId,
@@ -332,7 +332,7 @@ export class Thread {
       const path = data?.url ? urlToPath(data.url) : undefined;
       const mapped = data?.scriptId ? this.mapWork.get(data.scriptId) : undefined;
       if (mapped) await mapped;
-      else if (path) await this.binder.refreshPath(path, this.host.model.forPath(path));
+      else if (path) await this.binder.refreshPath(path, this.deps.model.forPath(path));
     } finally {
       await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
     }
@@ -346,7 +346,7 @@ export class Thread {
     if (!p) return;
     this.paused = undefined;
     void p.store.release();
-    if (p.reported) this.host.emit('continued', { threadId: this.id, allThreadsContinued: this.host.isOnlyThread() });
+    if (p.reported) this.deps.emit('continued', { threadId: this.id, allThreadsContinued: this.deps.isOnlyThread() });
   }
 
   private onClosed(): void {

@@ -18,8 +18,8 @@ test("execute_input, the cell's output, execute_result, then the reply and idle 
   };
   const req = k.send('shell', execute('console.log("hi"); 42'));
   await k.idle(req);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'stream', 'display_data', 'execute_result', 'execute_reply', 'status:idle']);
-  const by = (t: string) => k.transport.sent.find((s) => s.msg.header.msg_type === t)?.msg.content;
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'stream', 'display_data', 'execute_result', 'execute_reply', 'status:idle']);
+  const by = (t: string) => k.wire.sent.find((s) => s.msg.header.msg_type === t)?.msg.content;
   expect(by('execute_input')).toEqual({ code: 'console.log("hi"); 42', execution_count: 1 });
   expect(by('display_data')).toEqual({ data: { 'text/html': '<b>x</b>' }, metadata: {}, transient: { display_id: 'd1' } });
   expect(by('execute_result')).toEqual({ execution_count: 1, data: { 'text/plain': '42' }, metadata: {} });
@@ -40,7 +40,7 @@ test('output arriving after the reply (a timer) is still parented to its cell', 
   const second = k.send('shell', execute('1'));
   await k.idle(second);
   late?.();
-  const out = k.transport.sent.find((s) => s.msg.header.msg_type === 'stream');
+  const out = k.wire.sent.find((s) => s.msg.header.msg_type === 'stream');
   expect(out?.msg.parent_header).toEqual(first.header);
 });
 
@@ -49,8 +49,8 @@ test('silent: no execute_input, no result, the count does not move', async () =>
   k.runtime.script = (order) => ok(order, '3');
   const req = k.send('shell', execute('1 + 2', { silent: true }));
   await k.idle(req);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_reply', 'status:idle']);
-  expect(replyTo(k.transport, req)?.content).toMatchObject({ status: 'ok', execution_count: 0 });
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_reply', 'status:idle']);
+  expect(replyTo(k.wire, req)?.content).toMatchObject({ status: 'ok', execution_count: 0 });
   expect(k.runtime.executed[0].silent).toBe(true);
 });
 
@@ -59,12 +59,12 @@ test('store_history false: runs and shows output, but neither counts nor enters 
   const a = k.send('shell', execute('"kept"'));
   const b = k.send('shell', execute('"not kept"', { store_history: false }));
   await k.idle(b);
-  expect(replyTo(k.transport, a)?.content).toMatchObject({ execution_count: 1 });
-  expect(replyTo(k.transport, b)?.content).toMatchObject({ status: 'ok', execution_count: 1 });
-  expect(trace(k.transport, b.header.msg_id)).toContain('execute_input');
+  expect(replyTo(k.wire, a)?.content).toMatchObject({ execution_count: 1 });
+  expect(replyTo(k.wire, b)?.content).toMatchObject({ status: 'ok', execution_count: 1 });
+  expect(trace(k.wire, b.header.msg_id)).toContain('execute_input');
   const h = k.send('shell', request('history_request', { hist_access_type: 'tail', n: 10, output: false, raw: true }));
   await k.idle(h);
-  const history = replyTo(k.transport, h)?.content.history;
+  const history = replyTo(k.wire, h)?.content.history;
   expect(Array.isArray(history) ? history.map((row: unknown) => (Array.isArray(row) ? row[2] : row)) : history).toEqual(['"kept"']);
 });
 
@@ -72,17 +72,17 @@ test("magics run before the code; an unknown magic is the cell's error and nothi
   const k = memoryKernel();
   const ls = k.send('shell', execute('%lsmagic'));
   await k.idle(ls);
-  const text = k.transport.sent
+  const text = k.wire.sent
     .filter((s) => s.msg.parent_header.msg_id === ls.header.msg_id && s.msg.header.msg_type === 'stream')
     .map((s) => String(s.msg.content.text))
     .join('');
   expect(text).toMatch(/%typecheck/);
-  expect(replyTo(k.transport, ls)?.content).toMatchObject({ status: 'ok', execution_count: 1 });
+  expect(replyTo(k.wire, ls)?.content).toMatchObject({ status: 'ok', execution_count: 1 });
 
   const bad = k.send('shell', execute('%nope\n1'));
   await k.idle(bad);
-  expect(trace(k.transport, bad.header.msg_id)).toEqual(['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
-  expect(replyTo(k.transport, bad)?.content).toMatchObject({ status: 'error', ename: 'MagicError', evalue: expect.stringMatching(/Unknown magic %nope/), execution_count: 2 });
+  expect(trace(k.wire, bad.header.msg_id)).toEqual(['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
+  expect(replyTo(k.wire, bad)?.content).toMatchObject({ status: 'error', ename: 'MagicError', evalue: expect.stringMatching(/Unknown magic %nope/), execution_count: 2 });
   expect(k.runtime.executed).toEqual([]);
 });
 
@@ -90,11 +90,11 @@ test('a syntax error is an error reply with a caret under the cell line; the run
   const k = memoryKernel();
   const req = k.send('shell', execute('const a = 1;\nlet b = ;'));
   await k.idle(req);
-  const reply = replyTo(k.transport, req)?.content;
+  const reply = replyTo(k.wire, req)?.content;
   expect(reply).toMatchObject({ status: 'error', ename: 'SyntaxError', execution_count: 1 });
   const tb = reply?.traceback;
   expect(Array.isArray(tb) && tb.join('\n')).toMatch(/Cell \[1\], line 2:\d+:\n2 \| let b = ;\n {2}\| +\^/);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'error', 'execute_reply', 'status:idle']);
   expect(k.runtime.executed).toEqual([]);
 });
 
@@ -102,8 +102,8 @@ test('a request with a code that is not a string: BadRequest, nothing runs, the 
   const k = memoryKernel();
   const req = k.send('shell', request('execute_request', { code: 42 }));
   await k.idle(req);
-  expect(replyTo(k.transport, req)?.content).toMatchObject({ status: 'error', ename: 'BadRequest', execution_count: 0 });
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_reply', 'status:idle']);
+  expect(replyTo(k.wire, req)?.content).toMatchObject({ status: 'error', ename: 'BadRequest', execution_count: 0 });
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_reply', 'status:idle']);
 });
 
 test('an interrupt while the cell is being prepared ends it with KeyboardInterrupt before it runs', async () => {
@@ -111,17 +111,17 @@ test('an interrupt while the cell is being prepared ends it with KeyboardInterru
   let release!: () => void;
   k.runtime.ready = new Promise<void>((r) => (release = r)); // the runner is still starting
   const cell = k.send('shell', execute('1'));
-  await k.transport.waitFor((s) => s.msg.header.msg_type === 'execute_input');
+  await k.wire.waitFor((s) => s.msg.header.msg_type === 'execute_input');
   const intr = k.send('control', request('interrupt_request'));
   await k.idle(intr);
   release();
   await k.idle(cell);
-  expect(replyTo(k.transport, cell)?.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt', evalue: 'Execution interrupted' });
+  expect(replyTo(k.wire, cell)?.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt', evalue: 'Execution interrupted' });
   expect(k.runtime.executed).toEqual([]);
   // The next cell is not affected by the earlier interrupt.
   const next = k.send('shell', execute('2'));
   await k.idle(next);
-  expect(replyTo(k.transport, next)?.content).toMatchObject({ status: 'ok' });
+  expect(replyTo(k.wire, next)?.content).toMatchObject({ status: 'ok' });
 });
 
 test('an interrupt while the cell runs goes to the runtime; its error is the reply', async () => {
@@ -132,7 +132,7 @@ test('an interrupt while the cell runs goes to the runtime; its error is the rep
   k.send('control', request('interrupt_request'));
   await k.idle(cell);
   expect(k.runtime.interrupts).toBe(1);
-  expect(replyTo(k.transport, cell)?.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+  expect(replyTo(k.wire, cell)?.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
 });
 
 /** A language service double: `check` reports one error for cells that mention `oops`. */
@@ -160,8 +160,8 @@ test('typecheck warn: the cell runs, its type report follows its output and prec
   k.runtime.script = (order) => ok(order, 'undefined');
   const req = k.send('shell', execute('oops'));
   await k.idle(req);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
-  const report = k.transport.sent.find((s) => s.msg.header.msg_type === 'stream')?.msg.content;
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
+  const report = k.wire.sent.find((s) => s.msg.header.msg_type === 'stream')?.msg.content;
   expect(report).toEqual({ name: 'stderr', text: "Cell [1]:1:1 Cannot find name 'oops'.\n" });
   expect(k.runtime.executed).toHaveLength(1);
   expect(lang.added).toEqual(['oops']);
@@ -188,13 +188,13 @@ test('typecheck warn, warm checker still checking when the cell ends: the reply 
   await slow.started;
   // The reply is out while the check is still running; idle is not.
   await new Promise<void>((resolve) => {
-    const poll = (): void => (replyTo(k.transport, req) ? resolve() : void setImmediate(poll));
+    const poll = (): void => (replyTo(k.wire, req) ? resolve() : void setImmediate(poll));
     poll();
   });
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply']);
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply']);
   slow.finish();
   await k.idle(req);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply', 'stream', 'status:idle']);
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply', 'stream', 'status:idle']);
 });
 
 test('typecheck warn, cold checker: the reply waits for the report (bounded)', async () => {
@@ -205,21 +205,21 @@ test('typecheck warn, cold checker: the reply waits for the report (bounded)', a
   await slow.started;
   // Let the cell finish running; the reply must still be held for the report.
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  expect(replyTo(k.transport, req)).toBeUndefined();
+  expect(replyTo(k.wire, req)).toBeUndefined();
   slow.finish();
   await k.idle(req);
-  expect(trace(k.transport, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
 });
 
 test('typecheck strict: type errors block the run; %typecheck with a bad mode is a magic error', async () => {
   const k = memoryKernel({ lang: fakeLang() });
   const req = k.send('shell', execute('%typecheck strict\noops'));
   await k.idle(req);
-  expect(replyTo(k.transport, req)?.content).toMatchObject({ status: 'error', ename: 'TypeError', evalue: '1 type error (strict type checking)' });
+  expect(replyTo(k.wire, req)?.content).toMatchObject({ status: 'error', ename: 'TypeError', evalue: '1 type error (strict type checking)' });
   expect(k.runtime.executed).toEqual([]);
   expect(k.interpreter.checkMode).toBe('strict');
 
   const bad = k.send('shell', execute('%typecheck loud'));
   await k.idle(bad);
-  expect(replyTo(k.transport, bad)?.content).toMatchObject({ status: 'error', ename: 'MagicError', evalue: '%typecheck takes off, warn or strict (got "loud")' });
+  expect(replyTo(k.wire, bad)?.content).toMatchObject({ status: 'error', ename: 'MagicError', evalue: '%typecheck takes off, warn or strict (got "loud")' });
 });

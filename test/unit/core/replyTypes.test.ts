@@ -8,12 +8,12 @@ import type { ReplyMap } from '../../../kernel/src/core/protocol';
 import { recordingMessenger, replyTo, request } from '../doubles/recordingMessenger';
 
 function core() {
-  const { messenger, transport } = recordingMessenger();
-  return { core: new KernelCore({ messenger, onStdin: () => undefined }), transport };
+  const { messenger, wire } = recordingMessenger();
+  return { core: new KernelCore({ messenger, onStdin: () => undefined }), wire };
 }
 
 test("each request type sends its handler's content under the matching reply type", async () => {
-  const { core: c, transport } = core();
+  const { core: c, wire } = core();
   c.on('is_complete_request', async () => ({ status: 'incomplete', indent: '  ' }));
   c.on('comm_info_request', async () => ({ status: 'ok', comms: { a: { target_name: 't' } } }));
   c.on('interrupt_request', async () => new ReplyThen({ status: 'ok' as const }, Promise.resolve()));
@@ -23,12 +23,12 @@ test("each request type sends its handler's content under the matching reply typ
   c.receive('shell', a);
   c.receive('shell', b);
   c.receive('control', i);
-  await transport.waitFor((s) => s.msg.header.msg_type === 'interrupt_reply');
-  await transport.waitFor((s) => s.msg.header.msg_type === 'comm_info_reply');
-  expect(replyTo(transport, a)?.header.msg_type).toBe('is_complete_reply');
-  expect(replyTo(transport, a)?.content).toEqual({ status: 'incomplete', indent: '  ' });
-  expect(replyTo(transport, b)?.content).toEqual({ status: 'ok', comms: { a: { target_name: 't' } } });
-  expect(transport.sent.find((s) => s.msg.header.msg_type === 'interrupt_reply')?.channel).toBe('control');
+  await wire.waitFor((s) => s.msg.header.msg_type === 'interrupt_reply');
+  await wire.waitFor((s) => s.msg.header.msg_type === 'comm_info_reply');
+  expect(replyTo(wire, a)?.header.msg_type).toBe('is_complete_reply');
+  expect(replyTo(wire, a)?.content).toEqual({ status: 'incomplete', indent: '  ' });
+  expect(replyTo(wire, b)?.content).toEqual({ status: 'ok', comms: { a: { target_name: 't' } } });
+  expect(wire.sent.find((s) => s.msg.header.msg_type === 'interrupt_reply')?.channel).toBe('control');
 });
 
 test('wrong reply content does not compile', () => {

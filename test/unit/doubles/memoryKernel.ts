@@ -1,5 +1,5 @@
 // The kernel's core assembled in memory the way app/kernelApp.ts assembles it — messenger, core,
-// handlers, executor, interpreter, output routes and stdin waiters — over a recording transport
+// handlers, executor, interpreter, output routes and stdin waiters — over a recording wire
 // and a FakeRuntime instead of sockets and a runner process.
 
 import { CellFiles } from '../../../kernel/src/common/cellFiles';
@@ -16,7 +16,7 @@ import { Interpreter } from '../../../kernel/src/interpreter/interpreter';
 import { Magics } from '../../../kernel/src/interpreter/magics';
 import type { Message } from '../../../kernel/src/wire/messages';
 import { FakeRuntime } from './fakeRuntime';
-import { recordingMessenger, type RecordingTransport, type Sent } from './recordingMessenger';
+import { recordingMessenger, type RecordingWire, type Sent } from './recordingMessenger';
 import type { Messenger } from '../../../kernel/src/core/messenger';
 
 export interface MemoryKernelOptions {
@@ -31,7 +31,7 @@ export interface MemoryKernelOptions {
 export interface MemoryKernel {
   core: KernelCore;
   messenger: Messenger;
-  transport: RecordingTransport;
+  wire: RecordingWire;
   runtime: FakeRuntime;
   executor: Executor;
   interpreter: Interpreter;
@@ -48,7 +48,7 @@ export interface MemoryKernel {
 
 export function memoryKernel(opts: MemoryKernelOptions = {}): MemoryKernel {
   const language = opts.language ?? 'typescript';
-  const { messenger, transport } = recordingMessenger();
+  const { messenger, wire } = recordingMessenger();
   const input = new InputWaiters(messenger);
   const routes = new OutputRoutes();
   const core = new KernelCore({ messenger, onStdin: (msg) => input.receive(msg) });
@@ -83,6 +83,6 @@ export function memoryKernel(opts: MemoryKernelOptions = {}): MemoryKernel {
     return msg;
   };
   const idle = (req: Message, ms?: number): Promise<Sent> =>
-    transport.waitFor((s) => s.channel === 'iopub' && s.msg.header.msg_type === 'status' && s.msg.content.execution_state === 'idle' && s.msg.parent_header.msg_id === req.header.msg_id, ms);
-  return { core, messenger, transport, runtime, executor, interpreter, magics, cells, routes, input, send, idle, shutdowns: () => shutdowns };
+    wire.waitFor((s) => s.channel === 'iopub' && s.msg.header.msg_type === 'status' && s.msg.content.execution_state === 'idle' && s.msg.parent_header.msg_id === req.header.msg_id, ms);
+  return { core, messenger, wire, runtime, executor, interpreter, magics, cells, routes, input, send, idle, shutdowns: () => shutdowns };
 }

@@ -1,7 +1,7 @@
-// A real Messenger over an in-memory transport that records every message the kernel sends, with
+// A real Messenger over an in-memory wire that records every message the kernel sends, with
 // helpers to read them back the way a frontend sees them (channel, msg_type, parent, content).
 
-import { Messenger, type Transport } from '../../../kernel/src/core/messenger';
+import { Messenger, type WireSender } from '../../../kernel/src/core/messenger';
 import type { Channel, Message } from '../../../kernel/src/wire/messages';
 
 export interface Sent {
@@ -9,7 +9,7 @@ export interface Sent {
   msg: Message;
 }
 
-export class RecordingTransport implements Transport {
+export class RecordingWire implements WireSender {
   readonly sent: Sent[] = [];
   private waiters: Array<{ match: (s: Sent) => boolean; resolve: (s: Sent) => void }> = [];
 
@@ -33,13 +33,13 @@ export class RecordingTransport implements Transport {
   }
 }
 
-export function recordingMessenger(): { messenger: Messenger; transport: RecordingTransport } {
-  const transport = new RecordingTransport();
-  return { messenger: new Messenger(transport), transport };
+export function recordingMessenger(): { messenger: Messenger; wire: RecordingWire } {
+  const wire = new RecordingWire();
+  return { messenger: new Messenger(wire), wire };
 }
 
 /** `status:busy`, `execute_input`, `execute_reply`... for messages parented to `msgId` (all when omitted). */
-export function trace(t: RecordingTransport, msgId?: string): string[] {
+export function trace(t: RecordingWire, msgId?: string): string[] {
   return t.sent
     .filter((s) => msgId === undefined || s.msg.parent_header.msg_id === msgId)
     .map((s) => (s.msg.header.msg_type === 'status' ? `status:${String(s.msg.content.execution_state)}` : s.msg.header.msg_type));
@@ -61,6 +61,6 @@ export function request(msgType: string, content: Record<string, unknown> = {}, 
 }
 
 /** The reply sent for `req` (by parent msg_id, on shell/control/stdin). */
-export function replyTo(t: RecordingTransport, req: Message): Message | undefined {
+export function replyTo(t: RecordingWire, req: Message): Message | undefined {
   return t.sent.find((s) => s.channel !== 'iopub' && s.msg.parent_header.msg_id === req.header.msg_id && s.msg.header.msg_type.endsWith('_reply'))?.msg;
 }

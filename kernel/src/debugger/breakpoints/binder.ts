@@ -26,7 +26,7 @@ interface Placement {
   locations: { urlRegex: string; line0: number; col0?: number }[];
 }
 
-export interface BinderHost {
+export interface BinderDeps {
   cdp: CdpClient;
   cells: CellFiles;
   /** Source maps of the target's own (non-cell) scripts. */
@@ -56,14 +56,14 @@ export class BreakpointBinder {
   private readonly applied = new Map<number, Applied>();
   private readonly byCdpId = new Map<string, Applied>();
 
-  constructor(private readonly host: BinderHost) {
-    host.cdp.on('Debugger.breakpointResolved', (ev) => this.onResolved(ev));
+  constructor(private readonly deps: BinderDeps) {
+    deps.cdp.on('Debugger.breakpointResolved', (ev) => this.onResolved(ev));
   }
 
   /** Sets `added` and removes `removed` on the target. */
   async update(added: readonly UserBreakpoint[], removed: readonly UserBreakpoint[]): Promise<void> {
     await Promise.all(removed.map((bp) => this.remove(bp)));
-    if (removed.length) await this.host.cdp.send('Runtime.evaluate', { expression: resetHitsExpression(removed.map((b) => String(b.id))), silent: true }).catch(() => undefined);
+    if (removed.length) await this.deps.cdp.send('Runtime.evaluate', { expression: resetHitsExpression(removed.map((b) => String(b.id))), silent: true }).catch(() => undefined);
     await Promise.all(added.map((bp) => this.set(bp)));
   }
 
@@ -92,9 +92,9 @@ export class BreakpointBinder {
   }
 
   private mapKeyFor(path: string): string {
-    const cellMap = this.host.cells.get(path)?.map;
+    const cellMap = this.deps.cells.get(path)?.map;
     if (cellMap) return cellMap;
-    const scripts = this.host.maps.keyFor(path);
+    const scripts = this.deps.maps.keyFor(path);
     return scripts ? `scripts:${scripts}` : '';
   }
 
@@ -102,15 +102,15 @@ export class BreakpointBinder {
     const line0 = bp.line - 1;
     const col0 = bp.column !== undefined ? bp.column - 1 : undefined;
     const mapKey = this.mapKeyFor(bp.path);
-    const cellMap = lineMapFor(this.host.cells.get(bp.path)?.map);
+    const cellMap = lineMapFor(this.deps.cells.get(bp.path)?.map);
     if (cellMap) {
       const gen = cellMap.generatedFor(line0);
       return { mapKey, locations: [gen ? { urlRegex: urlRegexFor(bp.path), ...gen } : { urlRegex: urlRegexFor(bp.path), line0, col0 }] };
     }
-    if (this.host.maps.isMappedSource(bp.path)) {
+    if (this.deps.maps.isMappedSource(bp.path)) {
       const seen = new Set<string>();
       const locations: Placement['locations'] = [];
-      for (const g of this.host.maps.generatedFor(bp.path, line0, col0)) {
+      for (const g of this.deps.maps.generatedFor(bp.path, line0, col0)) {
         const key = `${g.url}:${g.line0}:${g.col0}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -122,7 +122,7 @@ export class BreakpointBinder {
   }
 
   private async set(bp: UserBreakpoint): Promise<void> {
-    if (!this.host.cells.get(bp.path) && !this.host.cells.isCellPath(bp.path)) await this.host.maps.predict(bp.path);
+    if (!this.deps.cells.get(bp.path) && !this.deps.cells.isCellPath(bp.path)) await this.deps.maps.predict(bp.path);
     const placement = this.placementFor(bp);
     const compiled = compileCondition(bp, String(bp.id));
     const entry: Applied = { bp, cdpIds: [], mapKey: placement.mapKey };
@@ -135,7 +135,7 @@ export class BreakpointBinder {
     try {
       let resolved = false;
       for (const loc of placement.locations) {
-        const r = await this.host.cdp.send('Debugger.setBreakpointByUrl', {
+        const r = await this.deps.cdp.send('Debugger.setBreakpointByUrl', {
           urlRegex: loc.urlRegex,
           lineNumber: loc.line0,
           ...(loc.col0 !== undefined ? { columnNumber: loc.col0 } : {}),
@@ -151,7 +151,7 @@ export class BreakpointBinder {
       if (!resolved && bp.resolvedLine === undefined) {
         // Not parsed yet: a cell that will run (or a file not loaded yet). It binds by URL later.
         // (A breakpoint another target already resolved, e.g. an attached server's file, stays verified.)
-        bp.verified = this.host.cells.isCellPath(bp.path) || !!this.host.cells.get(bp.path);
+        bp.verified = this.deps.cells.isCellPath(bp.path) || !!this.deps.cells.get(bp.path);
         bp.message = bp.verified ? undefined : 'The breakpoint will bind when this file is loaded';
       }
     } catch (e) {
@@ -165,7 +165,7 @@ export class BreakpointBinder {
     if (!entry) return;
     this.applied.delete(bp.id);
     for (const id of entry.cdpIds) this.byCdpId.delete(id);
-    await Promise.all(entry.cdpIds.map((breakpointId) => this.host.cdp.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => undefined)));
+    await Promise.all(entry.cdpIds.map((breakpointId) => this.deps.cdp.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => undefined)));
   }
 
   private onResolved(ev: Protocol.Debugger.BreakpointResolvedEvent): void {
@@ -175,13 +175,13 @@ export class BreakpointBinder {
 
   private markResolved(entry: Applied, loc: Protocol.Debugger.Location, notify: boolean): void {
     const { bp } = entry;
-    const map = lineMapFor(this.host.cells.get(bp.path)?.map);
-    const original = map ? undefined : this.host.maps.originalFor(loc.scriptId, loc.lineNumber, loc.columnNumber ?? 0);
+    const map = lineMapFor(this.deps.cells.get(bp.path)?.map);
+    const original = map ? undefined : this.deps.maps.originalFor(loc.scriptId, loc.lineNumber, loc.columnNumber ?? 0);
     const line1 = map ? (map.originalFor({ line0: loc.lineNumber, col0: loc.columnNumber ?? 0 })?.line0 ?? loc.lineNumber) + 1 : original?.path === bp.path ? original.line0 + 1 : loc.lineNumber + 1;
     const changed = !bp.verified || bp.resolvedLine !== line1 || bp.message !== undefined;
     bp.verified = true;
     bp.resolvedLine = line1;
     bp.message = undefined;
-    if (notify && changed) this.host.changed(bp);
+    if (notify && changed) this.deps.changed(bp);
   }
 }

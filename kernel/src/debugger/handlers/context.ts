@@ -1,6 +1,6 @@
 // What every request handler gets, and the typed handler signature.
 
-import type { DebuggerHost } from '../api';
+import type { DebuggerDeps } from '../api';
 import type { AttachManager } from '../attach/manager';
 import type { DapArgs, DapBody, DapCommand } from '../protocol';
 import type { DebugSession } from '../session';
@@ -9,7 +9,7 @@ export interface HandlerContext {
   session: DebugSession;
   /** Attached processes (threads 2+) and the attach listener. */
   attach: AttachManager;
-  host: DebuggerHost;
+  deps: DebuggerDeps;
   /** `initialized` must follow the initialize reply; attach sends it (or a timer, for clients that wait for it). */
   sendInitialized(): void;
   /** Armed by initialize. */
