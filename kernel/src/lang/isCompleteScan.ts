@@ -1,5 +1,6 @@
 // A synchronous is_complete answer from a small bracket/string/comment scanner. It answers
-// trivial cells (a one-line expression such as `1 + 1`, where it cannot be wrong) at once, and
+// trivial cells (a one-line expression such as `1 + 1`, where it cannot be wrong) and cells with
+// an open bracket, template literal or comment (certainly incomplete) at once, and
 // everything while the compiler worker is still loading (or if it is busy or gone); otherwise
 // the TypeScript parser (service/isCompleteTs.ts) gives the answer.
 
@@ -12,7 +13,10 @@ const REGEX_AFTER_WORD = /(?:^|[^\w$])(return|typeof|instanceof|in|of|new|delete
 const AWAITS_BODY = /^\s*(?:\}\s*)?(?:(?:else\s+)?(?:if|for|while|with)\s*(?:await\s*)?\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|else|do|try|finally)\s*$/;
 const TRAILING_OP = /(?:[-+*/%=&|^!?:,.~<]|=>)$/;
 
-export function scanIsComplete(code: string): IsCompleteResult {
+/** The scanner's verdict; `open` when it is `incomplete` because something is still open (or an operator waits for its operand). */
+export type ScanResult = IsCompleteResult & { open?: true };
+
+export function scanIsComplete(code: string): ScanResult {
   const stack: string[] = [];
   let mode: Mode = 'code';
   let last = ''; // last significant code character
@@ -66,10 +70,10 @@ export function scanIsComplete(code: string): IsCompleteResult {
     } else if (!/\s/.test(c)) last = c;
   }
   if (mode === 'sq' || mode === 'dq' || mode === 'regex') return { status: 'invalid' };
-  if (mode === 'tpl' || mode === 'block') return { status: 'incomplete', indent: '' };
-  if (stack.length > 0) return { status: 'incomplete', indent: '  '.repeat(stack.length) };
+  if (mode === 'tpl' || mode === 'block') return { status: 'incomplete', indent: '', open: true };
+  if (stack.length > 0) return { status: 'incomplete', indent: '  '.repeat(stack.length), open: true };
   const tail = stripTrailingComment(code).trimEnd();
-  if (TRAILING_OP.test(tail) && !/(\+\+|--)$/.test(tail)) return { status: 'incomplete', indent: lastIndent(code) || '  ' };
+  if (TRAILING_OP.test(tail) && !/(\+\+|--)$/.test(tail)) return { status: 'incomplete', indent: lastIndent(code) || '  ', open: true };
   // `if (x)`, `} else`, `do`: a statement head still waiting for its body.
   const lastLine = tail.slice(tail.lastIndexOf('\n') + 1);
   if (AWAITS_BODY.test(lastLine)) return { status: 'incomplete', indent: lastIndent(code) + '  ' };
@@ -84,9 +88,20 @@ const MAY_CONTINUE =
   /(?:^|[^\w$.])(?:if|for|while|else|do|with|switch|try|catch|finally|function|class|interface|enum|namespace|module|declare|abstract|type|return|throw|yield|await|async|new|extends|implements|keyof|typeof|instanceof|in|of|as|satisfies|void|delete|case|default|import|export|let|const|var|using)(?![\w$])|@/;
 
 /** Whether a scanner verdict of `complete` is certain: one short line, no statement keyword. */
-export function isTrivialComplete(code: string, scanned: IsCompleteResult): boolean {
+export function isTrivialComplete(code: string, scanned: ScanResult): boolean {
   const text = code.trim();
   return scanned.status === 'complete' && text.length <= 500 && !text.includes('\n') && !MAY_CONTINUE.test(text);
+}
+
+/**
+ * Whether a scanner verdict of `incomplete` is as good as the parser's: a bracket, template
+ * literal or comment is still open, or the code ends with an operator, which no parser can call
+ * complete — unless JSX text (where brackets are just text) may be involved. (The parser could
+ * still call it `invalid`, for a syntax error earlier in the cell: then the console waits for one
+ * more line before it shows the error.)
+ */
+export function isCertainIncomplete(code: string, scanned: ScanResult): boolean {
+  return scanned.status === 'incomplete' && scanned.open === true && !code.includes('</') && !code.includes('/>');
 }
 
 /** Indentation of the last non-blank line. */

@@ -12,7 +12,7 @@ import { codePointToUtf16, utf16ToCodePoint } from '../common/codePoints';
 import { CompletionCache } from './completionCache';
 import { PathAnswers } from './pathAnswers';
 import { identifierStart } from './identifier';
-import { isTrivialComplete, scanIsComplete } from './isCompleteScan';
+import { isCertainIncomplete, isTrivialComplete, scanIsComplete } from './isCompleteScan';
 import { blankMagics } from './magics';
 import { inspectBundle, jupyterType } from './render';
 import { WorkerClient } from './service/client';
@@ -188,7 +188,8 @@ export class LanguageService {
   async isComplete(code: string): Promise<IsCompleteResult> {
     // A one-liner like `1 + 1` or `f(x)` needs no parser (and no worker round trip).
     const scanned = scanIsComplete(blankMagics(code));
-    if (isTrivialComplete(code, scanned)) return scanned;
+    // ...nor does a cell with a bracket still open (the worker may be busy with a program update).
+    if (isTrivialComplete(code, scanned) || isCertainIncomplete(code, scanned)) return { status: scanned.status, ...(scanned.indent !== undefined ? { indent: scanned.indent } : {}) };
     if (!this.client.warm || code.length > MAX_INTERACTIVE_CHARS) {
       this.client.start();
       return scanIsComplete(code);

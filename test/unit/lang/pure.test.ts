@@ -4,7 +4,7 @@
 import { codePointToUtf16, utf16ToCodePoint, codePointLength } from '../../../kernel/src/common/codePoints';
 import { blankMagics } from '../../../kernel/src/lang/magics';
 import { formatDiagnostics } from '../../../kernel/src/lang/service';
-import { scanIsComplete } from '../../../kernel/src/lang/isCompleteScan';
+import { isCertainIncomplete, scanIsComplete } from '../../../kernel/src/lang/isCompleteScan';
 import { identifierStart } from '../../../kernel/src/lang/identifier';
 
 describe('code points', () => {
@@ -84,5 +84,18 @@ describe('scanIsComplete (before the compiler is loaded)', () => {
   });
   it('indents one level per open bracket', () => {
     expect(scanIsComplete('if (a) {\n  if (b) {').indent).toBe('    ');
+  });
+  // Answered without the worker: something is still open, or an operator waits for its operand.
+  it.each([
+    ['function g() {\n  if (x) {', true],
+    ['const a = [1,\n', true],
+    ['const s = `abc', true],
+    ['let x = 1 +', true],
+    ['if (x)', false],
+    ['const el = <p>(</p>', false],
+    ['const a = 1', false],
+    ['}', false],
+  ])('%j: incomplete for certain: %s', (code, certain) => {
+    expect(isCertainIncomplete(code, scanIsComplete(code))).toBe(certain);
   });
 });
