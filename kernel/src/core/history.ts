@@ -1,7 +1,7 @@
 // Input history persisted per user across kernel restarts (like ipykernel's history database):
 // one JSON line per executed cell in $XDG_DATA_HOME/tskernel/history.jsonl, each tagged with a
-// session number. Serves history_request tail / range / search. Lines are appended after the cell's
-// turn (one asynchronous write per burst of cells), not on the execute path; what is still pending
+// session number. Serves history_request tail / range / search. Lines are appended a moment after
+// the cell (one asynchronous write per burst of cells, at most every FLUSH_MS), not on its path; what is still pending
 // when the process exits is written synchronously then. Memory keeps the last MAX_ENTRIES entries.
 
 import * as fs from 'node:fs';
@@ -54,6 +54,8 @@ export function readHistoryRequest(c: Record<string, unknown>): HistoryRequest {
 type Row = [number, number, string] | [number, number, [string, string | null]];
 
 const MAX_ENTRIES = 10000;
+/** Cells are appended to the file at most this often (one write per burst, off the execute path). */
+const FLUSH_MS = 250;
 
 /** The history file: TSKERNEL_HISTORY_FILE, or none when it is "off", else under XDG_DATA_HOME. */
 export function defaultHistoryFile(): string | null {
@@ -95,7 +97,7 @@ export class History {
     if (!this.file) return;
     if (this.pending.length === 0 && !this.writing) {
       if (this.pendingAtExit === undefined) process.once('exit', (this.pendingAtExit = () => this.flushSync()));
-      setImmediate(() => void this.flush());
+      setTimeout(() => void this.flush(), FLUSH_MS).unref();
     }
     this.pending.push(JSON.stringify(e) + '\n');
   }

@@ -73,6 +73,8 @@ export class LanguageService {
   private readonly completions = new CompletionCache();
   private readonly paths = new PathAnswers();
   private pathsReady = false;
+  /** The code of the last check asked: its addCell goes to the worker at once. */
+  private lastChecked: string | undefined;
   /** A background request for signatures is under way (one at a time). */
   private filling = false;
   private disposed = false;
@@ -124,12 +126,18 @@ export class LanguageService {
     this.cells.push({ code, executionCount });
     this.completions.invalidate();
     this.paths.cellAdded(code);
-    this.client.notify({ type: 'addCell', code, executionCount });
+    // A checked cell goes at once (the worker takes it in right after its check, so the next
+    // completion is fast); others are held briefly and sent together, before any later request.
+    const checked = this.lastChecked === code;
+    this.lastChecked = undefined;
+    if (checked) this.client.notify({ type: 'addCell', code, executionCount });
+    else this.client.notifyLater({ type: 'addCell', code, executionCount });
   }
 
   /** Diagnostics for `code` as if it were the next cell (does not add it). */
   async check(code: string): Promise<TsDiagnostic[]> {
     if (code.trim() === '') return [];
+    this.lastChecked = code;
     try {
       return await this.client.request('check', { code }, CHECK_TIMEOUT_MS);
     } catch (err) {

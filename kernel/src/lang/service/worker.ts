@@ -12,6 +12,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
 import { IdleGc } from './idleGc';
+import { lowerThreadPriority } from './lowPriority';
 import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker } from './protocol';
 
 type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) => RequestMap[K]['result'] };
@@ -24,6 +25,8 @@ const handlers: Handlers = {
   isComplete: (e, p) => e.isComplete(p.code),
   ping: (e) => (e.refresh(), { warm: e.full }),
 };
+
+lowerThreadPriority();
 
 let engine: Engine | undefined;
 const idleGc = new IdleGc();
