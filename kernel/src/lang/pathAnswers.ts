@@ -5,12 +5,13 @@
 // is a later cell, and only through the names it depends on, so each added cell drops the answers
 // depending on any word it contains. A cell that could change types without naming them — merging
 // into an existing interface or namespace, `declare`, an import (module augmentation) — drops all.
-// Names imported from local files (which may change on disk) are never kept. Nothing is kept
+// Names imported from local files (which may change on disk), and names declared by cells that use
+// them, are never kept. Nothing is kept
 // before the worker has sent the names of the global types (to tell a new type from a merge).
 
 import type { CompletionItem, CompletionResult, InspectResult } from './service/protocol';
 import { matchingItems } from './completionCache';
-import { inspectRequest, memberRequest, words, type PathRequest } from './pathContext';
+import { inspectRequest, isReserved, memberRequest, words, type PathRequest } from './pathContext';
 
 /** Answers kept at most (the oldest go first). */
 const MAX_ENTRIES = 500;
@@ -62,8 +63,9 @@ export class PathAnswers {
       if (types?.has(m[1])) all = true;
       types?.add(m[1]);
     }
-    const mentioned = new Set(words(code));
-    if (LOCAL_MODULE.test(code)) for (const w of mentioned) this.volatile.add(w);
+    const mentioned = new Set(words(code).filter((w) => !isReserved(w)));
+    // Names from a local file, and names whose cells use them (their types may follow the file).
+    if (LOCAL_MODULE.test(code) || [...mentioned].some((w) => this.volatile.has(w))) for (const w of mentioned) this.volatile.add(w);
     if (all) return this.entries.clear();
     for (const [key, e] of this.entries) if (e.deps.some((d) => mentioned.has(d))) this.entries.delete(key);
   }

@@ -86,6 +86,11 @@ export function inspectRequest(code: string, pos: number, detailLevel: number): 
   return { key: `inspect ${detailLevel} ${isNew ? 'new ' : ''}${path}${args.replace(/\s+/g, ' ')}`, deps };
 }
 
+/** Keywords and other words that never name a value from an earlier cell. */
+export function isReserved(word: string): boolean {
+  return RESERVED.has(word) || word === 'from';
+}
+
 /** The identifiers of `text` (ASCII). */
 export function words(text: string): string[] {
   return text.match(WORD) ?? [];

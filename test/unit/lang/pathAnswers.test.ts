@@ -142,6 +142,14 @@ describe('PathAnswers', () => {
     p.cellAdded("import { helper } from './lib';");
     p.storeCompletion('helper.', 7, list(['run']), p.current);
     expect(p.complete('helper.', 7)).toBeUndefined();
+    // ...nor names whose type may follow the file.
+    p.cellAdded('const cfg = helper();');
+    p.storeCompletion('cfg.', 4, list(['port']), p.current);
+    expect(p.complete('cfg.', 4)).toBeUndefined();
+    // Cells that do not use them are kept as usual.
+    p.cellAdded('const nums = [1, 2];');
+    p.storeCompletion('nums.', 5, list(['map']), p.current);
+    expect(p.complete('nums.', 5)).toBeDefined();
   });
 
   test('signatures missing from the first answer are reported, and filled in later', () => {
