@@ -1,6 +1,7 @@
 // A stand-in for the kernel's runner process in debugger integration tests: starts the debug agent
 // on fd 4 exactly like the real runner, exposes the runner contract the debugger relies on
-// (globalThis[Symbol.for('tskernel.runner')] with mimeBundle / userGlobalNames), and runs vm
+// (globalThis[Symbol.for('tskernel.runner')] with mimeBundle / userGlobalNames; rich values by the runner's own
+// `Symbol.for('Jupyter.display')` convention), and runs vm
 // scripts under cell filenames on command (NDJSON over fd 3), catching errors like the runner does.
 'use strict';
 const fs = require('node:fs');
@@ -19,7 +20,7 @@ globalThis[Symbol.for('tskernel.runner')] = {
   },
   mimeBundle(value) {
     const data = { 'text/plain': typeof value === 'string' ? `'${value}'` : util.inspect(value) };
-    if (value && typeof value === 'object' && typeof value[Symbol.for('tskernel.mime')] === 'function') Object.assign(data, value[Symbol.for('tskernel.mime')]());
+    if (value && typeof value === 'object' && typeof value[Symbol.for('Jupyter.display')] === 'function') Object.assign(data, value[Symbol.for('Jupyter.display')]());
     return { data, metadata: {} };
   },
 };

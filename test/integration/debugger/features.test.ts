@@ -347,7 +347,7 @@ describe('variables', () => {
   });
 
   test('richInspectVariables returns the runner MIME bundle, stopped and not', async () => {
-    await h.runCell("var text = 'Hello the world';\nvar rich = { [Symbol.for('tskernel.mime')]() { return { 'text/html': '<b>rich</b>' }; } };\n").done;
+    await h.runCell("var text = 'Hello the world';\nvar rich = { [Symbol.for('Jupyter.display')]() { return { 'text/html': '<b>rich</b>' }; } };\n").done;
     const r = await h.ok<{ data: Record<string, unknown> }>('richInspectVariables', { variableName: 'text' });
     expect(r.data['text/plain']).toBe("'Hello the world'");
     expect((await h.ok<{ data: Record<string, unknown> }>('richInspectVariables', { variableName: 'rich' })).data['text/html']).toBe('<b>rich</b>');
