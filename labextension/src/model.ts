@@ -359,7 +359,9 @@ export class NodeProcessesModel {
 
   async listen(): Promise<void> {
     const host = this._settings.listenAddress;
-    const body = await this.run(this.trans.__('Listening'), (k) => request(k, 'listen', { host, ...(isLoopback(host) ? {} : { allowNonLoopback: true }) }));
+    const advertise = this._settings.advertiseAddress;
+    const args = { host, ...(isLoopback(host) ? {} : { allowNonLoopback: true }), ...(advertise ? { advertiseHost: advertise } : {}) };
+    const body = await this.run(this.trans.__('Listening'), (k) => request(k, 'listen', args));
     if (body) this.setListen(body);
   }
 

@@ -293,8 +293,12 @@ test('listen: loopback by default, the one-time command; a non-loopback address 
   model.setSettings(readSettings({ listenAddress: '0.0.0.0' }));
   await model.listen();
   expect(kernel.requestsOf('listen')[1].arguments).toEqual({ host: '0.0.0.0', allowNonLoopback: true });
+  // On a host with several networks: the address the other host dials goes into the command.
+  model.setSettings(readSettings({ listenAddress: '0.0.0.0', advertiseAddress: ' 10.0.5.7 ' }));
+  await model.listen();
+  expect(kernel.requestsOf('listen')[2].arguments).toEqual({ host: '0.0.0.0', allowNonLoopback: true, advertiseHost: '10.0.5.7' });
   await model.stopListening();
-  expect(kernel.requestsOf('listen')[2].arguments).toEqual({ stop: true });
+  expect(kernel.requestsOf('listen')[3].arguments).toEqual({ stop: true });
   expect(model.listenInfo).toBeNull();
 });
 
@@ -327,6 +331,7 @@ test('readSettings keeps valid values only', () => {
     ports: [9229, 9231],
     allowedHosts: ['a', 'b'],
     listenAddress: '127.0.0.1',
+    advertiseAddress: '',
     showForOtherKernels: false,
   });
   expect(readSettings({}).ports).toBeUndefined();
