@@ -13,6 +13,7 @@ import * as vm from 'node:vm';
 
 const IDLE_MS = 1_000;
 const SLACK_BYTES = 24 * 2 ** 20;
+const BURST_SLACK_BYTES = 160 * 2 ** 20;
 
 type Gc = () => void;
 
@@ -36,9 +37,14 @@ export class IdleGc {
   /** Full collections run so far (for the service's own tests). */
   runs = 0;
 
-  /** Called after every message the worker handled: (re)starts the quiet-period timer. */
+  /**
+   * Called after every message the worker handled: (re)starts the quiet-period timer. A burst of
+   * cells (a notebook run top to bottom: ~50 checked cells a second) never leaves a quiet second,
+   * so once the heap has grown by BURST_SLACK_BYTES the collection runs between two messages.
+   */
   touch(): void {
     if (!this.gc) return;
+    if (v8.getHeapStatistics().used_heap_size - this.liveAfterGc >= BURST_SLACK_BYTES) this.collectIfGrown();
     if (this.timer) this.timer.refresh();
     else {
       this.timer = setTimeout(() => this.maybeCollect(), IDLE_MS);
