@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { LineReader } from '../common/lineReader';
 import { logger } from '../common/log';
 import { describeEnded, groupMembers, signalGroup, type GroupMember } from './processGroup';
 import type { Done, IRunnerLink, IRuntime, OutputSink } from './api';
@@ -217,26 +218,19 @@ export class RuntimeClient implements IRuntime, IRunnerLink {
     let markReady!: () => void;
     const runner: Runner = { child, pid: child.pid ?? 0, ready: new Promise((r) => (markReady = r)), stderrTail: [], exited: false };
     const control = child.stdio[3] as Duplex;
-    let buf = '';
-    control.setEncoding('utf8');
-    control.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        let msg: FromRunner;
-        try {
-          msg = JSON.parse(line) as FromRunner;
-        } catch {
-          log.warn('unparseable line from runner');
-          continue;
-        }
-        if (msg.type === 'ready') markReady();
-        else this.onRunnerMessage(msg);
+    const lines = new LineReader((line) => {
+      let msg: FromRunner;
+      try {
+        msg = JSON.parse(line) as FromRunner;
+      } catch {
+        log.warn('unparseable line from runner');
+        return;
       }
+      if (msg.type === 'ready') markReady();
+      else this.onRunnerMessage(msg);
     });
+    control.setEncoding('utf8');
+    control.on('data', (chunk: string) => lines.push(chunk));
     control.on('error', () => undefined);
     (child.stdio[4] as Duplex).on('error', () => undefined);
     pipeAt(child, 5).on('error', () => undefined);

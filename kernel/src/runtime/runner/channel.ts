@@ -5,6 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { LineReader } from '../../common/lineReader';
 import type { FromRunner, ToRunner } from '../protocol';
 
 const FLUSH_BYTES = 256 * 1024;
@@ -21,17 +22,9 @@ export class RunnerChannel {
     onKernelGone: () => void,
   ) {
     this.sock = new net.Socket({ fd, readable: true, writable: true });
-    let buf = '';
+    const lines = new LineReader((line) => onOrder(JSON.parse(line) as ToRunner));
     this.sock.setEncoding('utf8');
-    this.sock.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line) onOrder(JSON.parse(line) as ToRunner);
-      }
-    });
+    this.sock.on('data', (chunk: string) => lines.push(chunk));
     // The kernel closed the pipe: the kernel is gone, so the runner goes too.
     this.sock.on('end', onKernelGone);
     this.sock.on('error', onKernelGone);
