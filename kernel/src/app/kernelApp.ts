@@ -5,6 +5,7 @@
 
 import type { Duplex } from 'node:stream';
 import { CellFiles } from '../common/cellFiles';
+import { IdleGc } from '../common/idleGc';
 import { logger } from '../common/log';
 import { Executor } from '../core/execute';
 import { registerHandlers } from '../core/handlers';
@@ -17,7 +18,7 @@ import type { LanguageFeatures } from '../core/ports';
 import type { IDebugger } from '../debugger/api';
 import { Interpreter, loadTranspiler } from '../interpreter/interpreter';
 import { Magics } from '../interpreter/magics';
-import { warmUpStripper } from '../lang/transpile/strip';
+import { keepStripperOnBaselineCompiler, warmUpStripper } from '../lang/transpile/strip';
 import { RuntimeClient } from '../runtime/client';
 import { readConnectionFile } from '../wire/connection';
 import { WireServer } from '../wire/server';
@@ -112,7 +113,12 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
     shutdown: () => shutdown(),
     afterFirstKernelInfo,
   });
-  await server.start((channel, msg) => core.receive(channel, msg));
+  // The main thread's garbage after a burst of cells goes back to the OS once requests pause.
+  const idleGc = new IdleGc({ slackMb: 8, offVariable: 'TSKERNEL_IDLE_GC' });
+  await server.start((channel, msg) => {
+    idleGc.touch();
+    core.receive(channel, msg);
+  });
   setTimeout(() => runtime.start(), RUNNER_SPAWN_DELAY_MS).unref();
   messenger.status(undefined, 'starting');
   process.on('SIGINT', () => void interrupt());
@@ -129,6 +135,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   // Off the start-up path: the TypeScript stripper, the language service, the debugger. The
   // stripper's warm-up blocks for ~60 ms, so it waits until the frontend's first kernel_info has
   // been answered (clients send it right after connecting); a cell before then loads it itself.
+  keepStripperOnBaselineCompiler();
   setTimeout(() => {
     try {
       loadTranspiler();

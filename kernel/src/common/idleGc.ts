@@ -1,21 +1,32 @@
-// Gives the compiler worker's garbage back while the user is not typing. Every program update
-// (each check, completion or hover builds a new program and a new checker) leaves tens of MB of
-// garbage, and with the worker's 1 GB heap limit V8 lets its old generation grow to several times
-// the live ~80 MB before collecting: the kernel's RSS grew ~200 MB over a few hundred cells. So
-// once the worker has been quiet for IDLE_MS and the heap has grown by more than SLACK_BYTES
-// since the last collection, it runs a full GC (~30-80 ms, only when idle; a request arriving
-// meanwhile waits for it at most that long). A second collection a turn later (after any message
-// that arrived) compacts what the first freed: measured 257 -> 232 -> 214 MB RSS after 400 cells.
-// V8 returns the freed pages to the OS. TSKERNEL_LANG_IDLE_GC=off turns it off (to measure).
+// Gives a thread's garbage back to the OS while the user is not typing. In the compiler worker
+// every program update (each check, completion or hover builds a new program and a new checker)
+// leaves tens of MB of garbage, and with its 1 GB heap limit V8 lets the old generation grow to
+// several times the live ~80 MB before collecting: the kernel's RSS grew ~200 MB over a few
+// hundred cells. On the kernel's main thread a burst of cells leaves the young generation grown
+// and its promoted garbage in the old one (29 MB committed for 12 MB live after 1,000 cells, 55
+// for 19 after 10,000). So once the thread has been quiet for IDLE_MS and its heap has grown by
+// more than the slack since the last collection (in use, or committed beyond V8's own headroom),
+// it runs a full GC (a request arriving meanwhile waits for it: ~30-80 ms in the worker, a few ms
+// on the main thread). A second collection a turn later (after any message that arrived) compacts
+// what the first freed: measured 257 -> 232 -> 214 MB RSS after 400 cells. V8 returns the freed
+// pages to the OS. Each user names an environment variable that turns it off (to measure).
 
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 const IDLE_MS = 1_000;
-const SLACK_BYTES = 24 * 2 ** 20;
-const BURST_SLACK_BYTES = 160 * 2 ** 20;
+const MB = 2 ** 20;
 
 type Gc = () => void;
+
+export interface IdleGcOptions {
+  /** Growth since the last collection that makes a quiet period collect. */
+  slackMb: number;
+  /** Growth that collects between two messages of a burst (no quiet period comes); none if unset. */
+  burstSlackMb?: number;
+  /** The variable that turns it off when set to `off`. */
+  offVariable: string;
+}
 
 /** V8's gc function, exposed for this thread only through a fresh context (no --expose-gc flag needed at launch). */
 function loadGc(): Gc | undefined {
@@ -31,20 +42,30 @@ function loadGc(): Gc | undefined {
 }
 
 export class IdleGc {
-  private readonly gc = process.env.TSKERNEL_LANG_IDLE_GC === 'off' ? undefined : loadGc();
+  private readonly gc: Gc | undefined;
+  private readonly slack: number;
+  private readonly burstSlack: number;
   private timer: NodeJS.Timeout | undefined;
   private liveAfterGc = 0;
-  /** Full collections run so far (for the service's own tests). */
+  /** Committed but unused bytes right after the last collection (V8's own headroom). */
+  private committedSlack = 0;
+  /** Full collections run so far (for tests). */
   runs = 0;
 
+  constructor(opts: IdleGcOptions) {
+    this.gc = process.env[opts.offVariable] === 'off' ? undefined : loadGc();
+    this.slack = opts.slackMb * MB;
+    this.burstSlack = (opts.burstSlackMb ?? Infinity) * MB;
+  }
+
   /**
-   * Called after every message the worker handled: (re)starts the quiet-period timer. A burst of
+   * Called for every message the thread handles: (re)starts the quiet-period timer. A burst of
    * cells (a notebook run top to bottom: ~50 checked cells a second) never leaves a quiet second,
-   * so once the heap has grown by BURST_SLACK_BYTES the collection runs between two messages.
+   * so once the heap has grown by the burst slack the collection runs between two messages.
    */
   touch(): void {
     if (!this.gc) return;
-    if (v8.getHeapStatistics().used_heap_size - this.liveAfterGc >= BURST_SLACK_BYTES) this.collectIfGrown();
+    if (v8.getHeapStatistics().used_heap_size - this.liveAfterGc >= this.burstSlack) this.collectIfGrown();
     if (this.timer) this.timer.refresh();
     else {
       this.timer = setTimeout(() => this.maybeCollect(), IDLE_MS);
@@ -52,14 +73,22 @@ export class IdleGc {
     }
   }
 
-  /** Collects now if the heap grew enough since the last collection (e.g. right after the staged start). */
+  /**
+   * Collects now if the heap grew enough since the last collection (e.g. right after the compiler's
+   * staged start): by what it holds, or by the memory it took from the OS. Garbage promoted by a
+   * burst can leave the heap 60+ MB above its live size while the bytes in use grew less than the
+   * slack.
+   */
   collectIfGrown(): void {
     if (!this.gc) return;
-    if (v8.getHeapStatistics().used_heap_size - this.liveAfterGc < SLACK_BYTES) return;
+    const h = v8.getHeapStatistics();
+    if (Math.max(h.used_heap_size, h.total_heap_size - this.committedSlack) - this.liveAfterGc < this.slack) return;
     const gc = this.gc;
     gc();
     this.runs++;
-    this.liveAfterGc = v8.getHeapStatistics().used_heap_size;
+    const after = v8.getHeapStatistics();
+    this.liveAfterGc = after.used_heap_size;
+    this.committedSlack = after.total_heap_size - after.used_heap_size;
     setImmediate(gc).unref();
   }
 

@@ -1,9 +1,10 @@
-// The language worker's idle collection: a full GC frees garbage the heap grew by, only once the
+// A thread's idle collection (the language worker's, the kernel main thread's): a full GC frees garbage the heap grew by, only once the
 // heap grew by the slack since the last one, and never when turned off.
 
 import * as v8 from 'node:v8';
-import { IdleGc } from '../../../kernel/src/lang/service/idleGc';
+import { IdleGc } from '../../../kernel/src/common/idleGc';
 
+const OPTIONS = { slackMb: 24, offVariable: 'TSKERNEL_LANG_IDLE_GC' };
 const used = (): number => v8.getHeapStatistics().used_heap_size;
 
 /** ~64 MB of garbage: arrays that are dropped at once. */
@@ -20,7 +21,7 @@ describe('IdleGc', () => {
   });
 
   it('collects garbage the heap grew by, then not again until it grows by the slack', () => {
-    const gc = new IdleGc();
+    const gc = new IdleGc(OPTIONS);
     gc.collectIfGrown();
     const base = gc.runs;
     makeGarbage();
@@ -34,7 +35,7 @@ describe('IdleGc', () => {
 
   it('does nothing when turned off', () => {
     process.env.TSKERNEL_LANG_IDLE_GC = 'off';
-    const gc = new IdleGc();
+    const gc = new IdleGc(OPTIONS);
     makeGarbage();
     gc.collectIfGrown();
     gc.touch();

@@ -4,6 +4,7 @@
 // properties) goes through amaro's transform mode and comes back with a source map; cells ask
 // for strip-only (`strictStrip`) and use the TypeScript transform instead (tsTransform.ts).
 
+import { setFlagsFromString } from 'node:v8';
 import { CellSyntaxError } from './syntaxError';
 
 export interface StripResult {
@@ -17,10 +18,27 @@ interface Amaro {
 }
 
 let amaro: Amaro | undefined;
+let baselineOnly = false;
 function load(): Amaro {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  amaro ??= require('amaro') as Amaro;
+  if (!amaro) {
+    // V8's baseline WebAssembly compiler only (Liftoff), when the process asked for it: the flag
+    // applies to modules compiled after it is set, so it goes before SWC's module is loaded.
+    if (baselineOnly) setFlagsFromString('--liftoff-only');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    amaro = require('amaro') as Amaro;
+  }
   return amaro;
+}
+
+/**
+ * Keeps the stripper's WebAssembly (SWC, 2.6 MB) on V8's baseline compiler. For the kernel
+ * process, which strips every cell: TurboFan's optimized copy of the hot functions grew the
+ * process by ~35 MB over its first thousand cells, kept for its life, to save ~0.05 ms per cell
+ * (a 10-line cell strips in 0.2 ms either way). Not for the runner: its flag would also slow the
+ * user's own WebAssembly.
+ */
+export function keepStripperOnBaselineCompiler(): void {
+  baselineOnly = true;
 }
 
 /** Loads the stripper ahead of the first cell so the first TypeScript cell is not slower. */
