@@ -11,7 +11,8 @@ import zmq from 'zeromq';
 import { decodeFrames, freePort, jlabInitializeArgs, signedMessage } from '../test/fixtures/jupyterWire.cjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
+// TSKERNEL_BENCH_MAIN: another build's cli/main.js (A/B runs against a copy of an earlier dist).
+const MAIN = process.env.TSKERNEL_BENCH_MAIN ?? path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
 
 /** The initialize arguments JupyterLab's debugger sends (what the benches replay). */
 export const JLAB_INIT = jlabInitializeArgs('typescript');

@@ -2,8 +2,9 @@
 // the points the memory targets of issue 12 name: right after start, once the language service
 // has loaded, over 10,000 executed cells (type checking on, as by default) and after a 100k-line
 // flood. Each thread's V8 heap comes from bench/heapProbe.cjs (preloaded through NODE_OPTIONS; a
-// full GC first, so "live" is live bytes), RSS from /proc. Also the first cell's type-report time
-// and live heap bytes per executed cell in each thread (where per-cell memory goes).
+// full GC first, so "live" is live bytes), RSS and private memory (USS: RSS without the node
+// binary's pages that every Node process shares) from /proc. Also the first cell's type-report
+// time and live heap bytes per executed cell in each thread (where per-cell memory goes).
 // Prints tables and writes bench/results/memory.json. Uses the built kernel (npm run build first).
 // MEMORY_BENCH_CELLS sets the cell count (default 10000); TSKERNEL_LANG_IDLE_GC=off measures
 // without the language worker's idle collection.
@@ -35,6 +36,17 @@ async function until(what, pred, timeoutMs = 60_000) {
 
 function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+}
+
+/**
+ * Private memory (USS: pages no other process maps): what the machine gets back when the kernel
+ * goes. RSS also counts the node binary's and libraries' file pages (~40 MB per process), which
+ * every Node process on the machine shares: a hub running many kernels pays for them once.
+ */
+function privateOf(pid) {
+  const t = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(t)?.[1] ?? 0);
+  return (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
 }
 
 function probes() {
@@ -72,6 +84,7 @@ async function snapshot(k, label) {
   const busy = rssOf(k.proc.pid) + (runnerPid ? rssOf(runnerPid) : 0);
   await sleep(QUIET_MS);
   const rss = { kernel: rssOf(k.proc.pid), runner: runnerPid ? rssOf(runnerPid) : 0, busy };
+  const uss = privateOf(k.proc.pid) + (runnerPid ? privateOf(runnerPid) : 0);
   const heaps = await liveHeaps(k);
   const thread = (role, t) => heaps.find((p) => p.role === role && p.thread === t);
   const row = (p) =>
@@ -87,6 +100,7 @@ async function snapshot(k, label) {
   const snap = {
     label,
     rss: { ...rss, total: rss.kernel + rss.runner },
+    uss,
     heap: { kernel: row(thread('kernel', 'main')), worker: row(thread('kernel', 'language')), runner: row(thread('runner', 'main')) },
   };
   log(label, `RSS ${mb(snap.rss.total)} MB`);
@@ -158,6 +172,7 @@ console.table(
     'RSS at rest': mb(s.rss.total),
     'RSS kernel (+worker)': mb(s.rss.kernel),
     'RSS runner': mb(s.rss.runner),
+    'private (USS)': mb(s.uss),
     'kernel heap': s.heap.kernel ? `${mb(s.heap.kernel.live)} / ${mb(s.heap.kernel.committed)}` : '-',
     'worker heap': s.heap.worker ? `${mb(s.heap.worker.live)} / ${mb(s.heap.worker.committed)}` : '-',
     'runner heap': s.heap.runner ? `${mb(s.heap.runner.live)} / ${mb(s.heap.runner.committed)}` : '-',

@@ -7,12 +7,13 @@
 // gets a reply. Added cells are queued by the engine; a cell that was type-checked (the kernel
 // checks before it adds) is taken in right away, between requests, so the next completion or hover
 // does not pay for the rebuild; unchecked cells (type checking off, bursts) cost no compiler work.
-// After a quiet second, the garbage of the programs built meanwhile is collected (idleGc.ts).
+// After a quiet second, the garbage of the programs built meanwhile is collected (common/idleGc.ts).
 
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
-import { IdleGc } from './idleGc';
+import { IdleGc } from '../../common/idleGc';
 import { lowerThreadPriority } from './lowPriority';
+import { keepCheckerFactoryUnoptimized } from './optimizerFilter';
 import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker } from './protocol';
 
 type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) => RequestMap[K]['result'] };
@@ -27,9 +28,10 @@ const handlers: Handlers = {
 };
 
 lowerThreadPriority();
+keepCheckerFactoryUnoptimized();
 
 let engine: Engine | undefined;
-const idleGc = new IdleGc();
+const idleGc = new IdleGc({ slackMb: 24, burstSlackMb: 160, offVariable: 'TSKERNEL_LANG_IDLE_GC' });
 /** Checks and cell additions waiting for the full program, in order. */
 const deferred: ToWorker[] = [];
 
