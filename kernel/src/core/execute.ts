@@ -21,6 +21,17 @@ import { within } from '../common/deadline';
  */
 const REPORT_WAIT_MS = 3000;
 
+/**
+ * How long a cell's reply waits for a warm checker's report. Clients that read a cell's messages
+ * after its reply with a short timeout per message (jupyter_kernel_test: 0.1 s) stop before a
+ * report that comes later, and then see it as a stray message of the next cell. A warm check
+ * takes ~30 ms for a typed cell (a new program and checker each time), up to ~200 ms with the
+ * compiler thread's GC or a busy machine: holding the reply that long keeps the report (and
+ * the idle right after it) within the cell's reply in all but rare cases. JupyterLab marks the
+ * cell done at idle, which waited for the report anyway.
+ */
+const REPLY_HOLD_MS = 250;
+
 export interface ExecuteContent {
   code: string;
   silent: boolean;
@@ -40,8 +51,10 @@ export interface ExecuteDeps {
   routes: OutputRoutes;
   /** Resolves when the debugger has applied what the cell record implies (breakpoints). */
   debuggerReady?: () => Promise<void>;
-  /** How long to hold a cell's reply for its type report (tests shorten it). */
+  /** How long to hold a cell's idle (and a cold checker's reply) for its type report (tests shorten it). */
   reportWaitMs?: number;
+  /** How long to hold a cell's reply for a warm checker's report (tests shorten it). */
+  replyHoldMs?: number;
 }
 
 export class Executor {
@@ -69,10 +82,10 @@ export class Executor {
   /**
    * Runs a cell. Its type report (if any) is published after the cell's own output and before
    * its idle. A report that is ready when the cell ends also goes before the reply. One still
-   * being computed by a warm checker (a few milliseconds) follows the reply: the reply is not held
-   * for it, only the idle is. A cold checker (the first cells after launch) holds the reply too,
-   * up to REPORT_WAIT_MS: clients that read a cell's messages with a short timeout after its
-   * reply (jupyter_kernel_test reads each within 0.1 s) would otherwise stop before it.
+   * being computed by a warm checker holds the reply up to REPLY_HOLD_MS, then follows it (the
+   * idle still waits for it). A cold checker (the first cells after launch) holds the reply up to
+   * REPORT_WAIT_MS: clients that read a cell's messages with a short timeout after its reply
+   * (jupyter_kernel_test reads each within 0.1 s) would otherwise stop before it.
    */
   async execute(request: Message, c: ExecuteContent): Promise<{ reply: ExecuteReply; after?: Promise<void> }> {
     const reply = await this.run(request, c);
@@ -83,7 +96,11 @@ export class Executor {
       await report.published;
       return { reply };
     }
-    return { reply, after: report.published };
+    const inTime = await within(
+      report.published.then(() => true),
+      this.d.replyHoldMs ?? REPLY_HOLD_MS,
+    );
+    return inTime ? { reply } : { reply, after: report.published };
   }
 
   private async run(request: Message, c: ExecuteContent): Promise<ExecuteReply> {

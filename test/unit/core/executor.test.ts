@@ -180,9 +180,22 @@ function slowCheck(): { check: (code: string) => Promise<Diagnostic[]>; finish: 
   return { check, finish: () => finish(), started: startedP };
 }
 
-test('typecheck warn, warm checker still checking when the cell ends: the reply goes at once, the report before idle', async () => {
+test('typecheck warn, warm checker that ends within the hold: the report precedes the reply', async () => {
   const slow = slowCheck();
-  const k = memoryKernel({ lang: fakeLang({ warm: true, check: slow.check }) });
+  const k = memoryKernel({ lang: fakeLang({ warm: true, check: slow.check }), replyHoldMs: 60_000 });
+  k.runtime.script = (order) => ok(order, 'undefined');
+  const req = k.send('shell', execute('oops'));
+  await slow.started;
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  expect(replyTo(k.wire, req)).toBeUndefined();
+  slow.finish();
+  await k.idle(req);
+  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
+});
+
+test('typecheck warn, warm checker still checking after the hold: the reply goes, the report before idle', async () => {
+  const slow = slowCheck();
+  const k = memoryKernel({ lang: fakeLang({ warm: true, check: slow.check }), replyHoldMs: 1 });
   k.runtime.script = (order) => ok(order, 'undefined');
   const req = k.send('shell', execute('oops'));
   await slow.started;

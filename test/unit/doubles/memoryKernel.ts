@@ -24,6 +24,7 @@ export interface MemoryKernelOptions {
   lang?: LanguageFeatures;
   debugger?: IDebugger;
   reportWaitMs?: number;
+  replyHoldMs?: number;
   /** Called when the core receives interrupt_request (after the executor/runtime are told). */
   onInterrupt?: () => void;
 }
@@ -58,7 +59,7 @@ export function memoryKernel(opts: MemoryKernelOptions = {}): MemoryKernel {
   const cells = new CellFiles(language, 4242, '/tmp/tskernel-unit');
   const history = new History(null);
   const interpreter = new Interpreter({ language, cells, magics, lang: opts.lang });
-  const executor = new Executor({ messenger, runtime, interpreter, history, routes, reportWaitMs: opts.reportWaitMs });
+  const executor = new Executor({ messenger, runtime, interpreter, history, routes, reportWaitMs: opts.reportWaitMs, replyHoldMs: opts.replyHoldMs });
   let shutdowns = 0;
   registerHandlers({
     core,
