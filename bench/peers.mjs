@@ -85,6 +85,7 @@ const ROWS = [
   ['startup_ms', 'launch -> ready (kernel_info)', (r) => r.startup_ms],
   ['trivial', 'trivial cell `1 + 1` -> execute_reply', null],
   ['typed', 'typed 4-line cell -> execute_reply', null],
+  ['typed_idle', 'typed 4-line cell -> idle (cell done)', null],
   ['complete', 'complete_request -> reply', null],
   ['inspect', 'inspect_request -> reply', null],
   ['is_complete', 'is_complete_request -> reply', null],

@@ -5,7 +5,7 @@ Usage: peers_driver.py --jupyter-path DIR [--rounds N] SPEC [SPEC ...]
 
 Starts every named kernelspec (found in DIR/kernels), then measures, with the kernels' samples
 interleaved round by round (the order rotates each round) so machine noise hits all alike:
-trivial cell and typed 4-line cell (-> execute_reply), complete, inspect and is_complete
+trivial cell and typed 4-line cell (-> execute_reply; the typed one also -> idle), complete, inspect and is_complete
 (-> reply), RSS of each kernel's process tree after start and after 200 cells plus a 100k-line
 flood, and the interrupt of a busy loop (interrupt_kernel() as the kernelspec asks -> the
 execute_reply). Prints one JSON object {spec: {metric: {median, p95, n, ...}}} on stdout;
@@ -155,6 +155,8 @@ class Kernel:
         r = self.reply(mid, timeout)
         ms = (time.perf_counter() - t) * 1000
         self.idle(mid, timeout)
+        # Until idle: when a frontend shows the cell as done (tskernel's type report comes before it).
+        self.last_idle_ms = (time.perf_counter() - t) * 1000
         if r["content"]["status"] != "ok" and not allow_error:
             raise RuntimeError(f"{code!r}: {r['content'].get('ename')}: {r['content'].get('evalue')}")
         return ms
@@ -224,6 +226,8 @@ def main():
             L, f = k.lang, found[k.spec]
             k.sample("trivial", lambda: k.execute(L["trivial"](r)))
             k.sample("typed", lambda: k.execute(L["typed"](r)))
+            if "typed" not in k.failed:
+                k.sample("typed_idle", lambda: k.last_idle_ms)
             code, _, want = L["complete"][r % len(L["complete"])]
 
             def complete():
@@ -268,7 +272,7 @@ def main():
 
     for k in kernels:
         res = dict(k.res)
-        for m in ("trivial", "typed", "complete", "inspect", "is_complete", "flood", "interrupt"):
+        for m in ("trivial", "typed", "typed_idle", "complete", "inspect", "is_complete", "flood", "interrupt"):
             if k.samples.get(m):
                 res[m] = stats(k.samples[m])
         res.update(found[k.spec])
