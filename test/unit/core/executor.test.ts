@@ -180,12 +180,16 @@ function slowCheck(): { check: (code: string) => Promise<Diagnostic[]>; finish: 
   return { check, finish: () => finish(), started: startedP };
 }
 
-test('typecheck warn, warm checker that ends within the hold: the report precedes the reply', async () => {
+test.each([
+  ['a warm checker that ends within the hold', { warm: true, replyHoldMs: 60_000 }],
+  ['a cold checker (bounded wait)', { warm: false, replyHoldMs: undefined }],
+])('typecheck warn, %s: the reply waits for the report', async (_name, opts) => {
   const slow = slowCheck();
-  const k = memoryKernel({ lang: fakeLang({ warm: true, check: slow.check }), replyHoldMs: 60_000 });
+  const k = memoryKernel({ lang: fakeLang({ warm: opts.warm, check: slow.check }), replyHoldMs: opts.replyHoldMs });
   k.runtime.script = (order) => ok(order, 'undefined');
   const req = k.send('shell', execute('oops'));
   await slow.started;
+  // Let the cell finish running; the reply must still be held for the report.
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   expect(replyTo(k.wire, req)).toBeUndefined();
   slow.finish();
@@ -208,20 +212,6 @@ test('typecheck warn, warm checker still checking after the hold: the reply goes
   slow.finish();
   await k.idle(req);
   expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'execute_reply', 'stream', 'status:idle']);
-});
-
-test('typecheck warn, cold checker: the reply waits for the report (bounded)', async () => {
-  const slow = slowCheck();
-  const k = memoryKernel({ lang: fakeLang({ warm: false, check: slow.check }) });
-  k.runtime.script = (order) => ok(order, 'undefined');
-  const req = k.send('shell', execute('oops'));
-  await slow.started;
-  // Let the cell finish running; the reply must still be held for the report.
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  expect(replyTo(k.wire, req)).toBeUndefined();
-  slow.finish();
-  await k.idle(req);
-  expect(trace(k.wire, req.header.msg_id)).toEqual(['status:busy', 'execute_input', 'execute_result', 'stream', 'execute_reply', 'status:idle']);
 });
 
 test('typecheck strict: type errors block the run; %typecheck with a bad mode is a magic error', async () => {
