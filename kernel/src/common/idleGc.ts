@@ -65,7 +65,7 @@ export class IdleGc {
    */
   touch(): void {
     if (!this.gc) return;
-    if (v8.getHeapStatistics().used_heap_size - this.liveAfterGc >= this.burstSlack) this.collectIfGrown();
+    if (this.burstSlack !== Infinity && v8.getHeapStatistics().used_heap_size - this.liveAfterGc >= this.burstSlack) this.collectIfGrown();
     if (this.timer) this.timer.refresh();
     else {
       this.timer = setTimeout(() => this.maybeCollect(), IDLE_MS);

@@ -33,6 +33,19 @@ describe('IdleGc', () => {
     expect(gc.runs).toBe(base + 1);
   });
 
+  it('collects between two messages of a burst only when given a burst slack', () => {
+    const plain = new IdleGc(OPTIONS);
+    const burst = new IdleGc({ ...OPTIONS, burstSlackMb: 32 });
+    plain.collectIfGrown();
+    burst.collectIfGrown();
+    const [plainRuns, burstRuns] = [plain.runs, burst.runs];
+    makeGarbage();
+    plain.touch();
+    expect(plain.runs).toBe(plainRuns);
+    burst.touch();
+    expect(burst.runs).toBe(burstRuns + 1);
+  });
+
   it('does nothing when turned off', () => {
     process.env.TSKERNEL_LANG_IDLE_GC = 'off';
     const gc = new IdleGc(OPTIONS);
