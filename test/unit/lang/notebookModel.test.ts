@@ -51,7 +51,7 @@ describe('NotebookModel liveness', () => {
     expect(live()).toEqual(['Cell [1]', 'Cell [2]']);
   });
 
-  it('imports only mentioned names into history cells, and everything into the current cell', () => {
+  it('imports only mentioned names into history cells and checked cells, and everything for completion', () => {
     const { m, add } = model();
     add('const a = 1;\nlet b = 2;\ntype T = string;');
     const c = add('const c = a + 1;').added;
@@ -61,6 +61,6 @@ describe('NotebookModel liveness', () => {
     expect([...all.imported.keys()].sort()).toEqual(['T', 'a', 'b', 'c']);
     expect(all.text).toContain('declare var b: typeof __tsk_b;');
     const checked = m.renderCurrent('a + 1;', 'mentioned');
-    expect([...checked.imported.keys()].sort()).toEqual(['T', 'a', 'c']);
+    expect([...checked.imported.keys()].sort()).toEqual(['a']);
   });
 });

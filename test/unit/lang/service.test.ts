@@ -196,6 +196,24 @@ describe('LanguageService (TypeScript)', () => {
     expect((await ls.complete('w', 1)).matches).toEqual(expect.arrayContaining(['w0', 'w4']));
   });
 
+  it('sees the cells that just ran when a check can depend on them', async () => {
+    await run('const fresh = "text";');
+    expect((await ls.check('const k: number = fresh;')).map((d) => d.code)).toEqual([2322]);
+    await run('declare global { var later: number }');
+    expect((await ls.check('const t: string = later;')).map((d) => d.code)).toEqual([2322]);
+    await run('const unrelated = 1;');
+    expect(await ls.check('const u: number = 1;')).toEqual([]);
+    expect((await ls.check('const v: string = unrelated;')).map((d) => d.code)).toEqual([2322]);
+  });
+
+  it('names types from earlier cells as written, and a shadowed one by its cell', async () => {
+    await run('enum Color { Red, Green }\ninterface Shape { sides: number }\nconst sq: Shape = { sides: 4 };');
+    const label = `Cell [${n}]`;
+    expect((await ls.check('const c: string = Color.Red;')).map((d) => d.message)).toEqual(["Type 'Color' is not assignable to type 'string'."]);
+    const shadowed = await ls.check('interface Shape { name: string }\nconst s: Shape = sq;');
+    expect(shadowed.map((d) => d.message)).toEqual([expect.stringContaining(`Property 'name' is missing in type '${label}.Shape' but required in type 'Shape'.`)]);
+  });
+
   it('handles a huge cell', async () => {
     const big = Array.from({ length: 5000 }, (_, i) => `const v${i}: number = ${i};`).join('\n') + '\nconst bad: string = 1;';
     const diags = await ls.check(big);

@@ -5,13 +5,17 @@
 // (ready in a few hundred ms), then, one file per `stepStart()`, the real Node typings are
 // parsed and the full program replaces it. Added cells are only queued (addCell is called for
 // every executed cell, also with type checking off): they are taken into the model when a request
-// needs the program, or in batches, so a burst of cells costs no compiler work.
+// needs the program, or in batches, so a burst of cells costs no compiler work. A type check takes
+// them in only if it can depend on them: otherwise the program keeps its structure and the check
+// costs a new checker over the same files, not a rebuild (the worker takes them in when quiet).
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
-import { type ImportScope, NotebookModel, type RenderedCell } from './notebookModel';
+import { type CellPreview, type ImportScope, NotebookModel, type RenderedCell } from './notebookModel';
+import { mentionedWords } from './mentioned';
+import { blankMagics } from '../magics';
 import { cellDiagnostics } from './diagnostics';
 import { completeAt, detailsAt } from './completions';
 import { inspectAt } from './quickInfo';
@@ -22,6 +26,15 @@ import type { CompletionResult, InspectResult, IsCompleteResult, TsDiagnostic, W
 
 /** Queued cells taken into the model at once without waiting for a request (bounds the queue). */
 const MAX_QUEUED_CELLS = 256;
+/** Cells that import or require something: their typings may add globals, so checks take them in. */
+const IMPORTS = /\bimport\b|\brequire\s*\(/;
+
+interface QueuedCell {
+  code: string;
+  executionCount: number;
+  /** Parsed when a check first asks what the cell declares (then reused when it is added). */
+  preview?: CellPreview;
+}
 
 export class Engine {
   private readonly model: NotebookModel;
@@ -30,7 +43,7 @@ export class Engine {
   private readonly options: ts.CompilerOptions;
   private readonly roots: string[] = [];
   private preparser: Preparser | undefined;
-  private readonly queued: Array<{ code: string; executionCount: number }> = [];
+  private readonly queued: QueuedCell[] = [];
 
   constructor(init: WorkerInit) {
     const dir = path.resolve(init.notebookDir);
@@ -113,9 +126,23 @@ export class Engine {
     this.sync('');
   }
 
+  /**
+   * Diagnostics of `code` as the next cell. Queued cells are taken in first only if the check can
+   * depend on them (see queuedMatter): otherwise the program keeps its structure and only the
+   * current file changes, and the rebuild waits for a request that needs it or a quiet moment.
+   */
   check(code: string): TsDiagnostic[] {
-    const cell = this.sync(code, 'mentioned');
-    return cellDiagnostics(this.ls, cell);
+    if (this.queuedMatter(code)) this.takeQueued();
+    const cell = this.sync(code, 'mentioned', false);
+    return cellDiagnostics(this.ls, cell, (spec) => {
+      const file = this.model.resolveVirtual(spec);
+      return file === undefined ? undefined : this.model.labelOf(file);
+    });
+  }
+
+  /** True while executed cells wait to be taken into the program. */
+  get hasQueued(): boolean {
+    return this.queued.length > 0;
   }
 
   complete(code: string, pos: number): CompletionResult {
@@ -141,22 +168,40 @@ export class Engine {
     this.ls.dispose();
   }
 
+  /**
+   * Whether a check of `code` can depend on a queued cell: the code mentions a name one declares
+   * (a check sees only the earlier names its cell mentions), or one has effects beyond its names
+   * (global declarations, imports whose typings may add globals), or either imports (a failed
+   * package resolution is retried when cells with imports are taken in).
+   */
+  private queuedMatter(code: string): boolean {
+    if (this.queued.length === 0) return false;
+    const words = mentionedWords(blankMagics(code));
+    if (!words || IMPORTS.test(code)) return true;
+    for (const q of this.queued) {
+      if (IMPORTS.test(q.code)) return true;
+      q.preview ??= this.model.preview(q.code);
+      if (q.preview.pinned || q.preview.names.names.some((n) => words.has(n))) return true;
+    }
+    return false;
+  }
+
   /** Moves queued cells into the model and the host's virtual files (no program work). */
   private takeQueued(): void {
     if (this.queued.length === 0) return;
     let imports = false;
-    for (const { code, executionCount } of this.queued.splice(0)) {
-      const { added, dropped } = this.model.add(code, executionCount);
+    for (const { code, executionCount, preview } of this.queued.splice(0)) {
+      const { added, dropped } = this.model.add(code, executionCount, preview);
       if (added) this.host.setFile(added.fileName, added.text);
       for (const file of dropped) this.host.deleteFile(file);
-      imports ||= /\bimport\b|\brequire\s*\(/.test(code);
+      imports ||= IMPORTS.test(code);
     }
     this.host.setFile(this.model.scopeFile, this.model.scopeText());
     if (imports) this.host.retryFailedResolutions();
   }
 
-  private sync(code: string, scope: ImportScope = 'all'): RenderedCell {
-    this.takeQueued();
+  private sync(code: string, scope: ImportScope = 'all', take = true): RenderedCell {
+    if (take) this.takeQueued();
     const cell = this.model.renderCurrent(code, scope);
     // The other current file is emptied, so a JSX cell's stale text is not kept in the program.
     for (const file of this.model.currentFiles) this.host.setFile(file, file === cell.fileName ? cell.text : '');

@@ -49,12 +49,23 @@ export interface RenderedCell {
   offset: number;
   /** Names the prefix imports from earlier cells, with where they come from. */
   imported: Map<string, Definer>;
+  /** Names the cell itself declares at its top level. */
+  declared: ReadonlySet<string>;
 }
 
 /** What adding a cell changed: its file (undefined when it was dropped at once) and the dropped files. */
 export interface AddResult {
   added: CellFile | undefined;
   dropped: string[];
+}
+
+/** An executed cell parsed, before it is added (see NotebookModel.preview). */
+export interface CellPreview {
+  blanked: string;
+  kind: ts.ScriptKind;
+  names: DeclaredNames;
+  /** Has effects beyond its names (global declarations, augmentations, side-effect imports). */
+  pinned: boolean;
 }
 
 /** Which earlier names a cell imports: all (completion, inspection) or those it mentions (see importsOf). */
@@ -147,14 +158,18 @@ export class NotebookModel {
     return this.currentFiles.includes(fileName) ? 'this cell' : this.graph.get(fileName)?.label;
   }
 
-  /** Adds an executed cell; its names now shadow earlier definitions; superseded cells may drop out. */
-  add(code: string, executionCount: number): AddResult {
-    const n = ++this.seq;
-    this.lastCurrent = undefined;
+  /** Parses an executed cell: what it declares and whether it has global effects (no model change). */
+  preview(code: string): CellPreview {
     const blanked = blankMagics(code);
     const { sf, kind } = parseCell(blanked, this.scriptKind);
-    const names = declaredNames(sf);
-    const pinned = hasGlobalEffects(sf);
+    return { blanked, kind, names: declaredNames(sf), pinned: hasGlobalEffects(sf) };
+  }
+
+  /** Adds an executed cell; its names now shadow earlier definitions; superseded cells may drop out. */
+  add(code: string, executionCount: number, preview: CellPreview = this.preview(code)): AddResult {
+    const n = ++this.seq;
+    this.lastCurrent = undefined;
+    const { blanked, kind, names, pinned } = preview;
     if (names.names.length === 0 && !pinned) return { added: undefined, dropped: [] };
     const specifier = `./${PREFIX}cell_${n}`;
     const fileName = path.join(this.dir, `${PREFIX}cell_${n}${this.ext}${kind === this.scriptKind ? '' : 'x'}`);
@@ -194,14 +209,17 @@ export class NotebookModel {
   }
 
   /**
-   * Earlier definitions the cell imports. A history cell imports only the names it mentions (so it
-   * depends only on cells it can refer to); the current cell imports every name (so messages name
-   * types as the user wrote them), but for checks redeclares only the variables it mentions.
+   * Earlier definitions the cell imports. With scope 'mentioned' (history cells, and the current
+   * cell when checked) only the names it mentions: a cell then depends only on cells it can refer
+   * to, and a check's program changes by the current file alone when the other cells did not
+   * change. Type names in messages still read as written (the checker names a type by its
+   * declaration; see diagnostics.ts for the one qualifier it adds). With scope 'all' (completion,
+   * inspection) every name, so all are offered.
    */
-  private importsOf(blanked: string, own: Set<string>, scope: ImportScope, history: boolean): Array<[string, Definer]> {
+  private importsOf(blanked: string, own: Set<string>, scope: ImportScope): Array<[string, Definer]> {
     const words = scope === 'mentioned' ? mentionedWords(blanked) : undefined;
     const out: Array<[string, Definer]> = [];
-    if (history && words && words.size < this.definers.size) {
+    if (words && words.size < this.definers.size) {
       for (const name of words) {
         const def = own.has(name) ? undefined : this.definers.get(name);
         if (def) out.push([name, def]);
@@ -209,7 +227,7 @@ export class NotebookModel {
       return out;
     }
     for (const [name, def] of this.definers) {
-      if (own.has(name) || (words && !words.has(name) && (history || def.isVariable))) continue;
+      if (own.has(name) || (words && !words.has(name))) continue;
       out.push([name, def]);
     }
     return out;
@@ -217,9 +235,10 @@ export class NotebookModel {
 
   private render(blanked: string, names: DeclaredNames, scope: ImportScope, exportOwn: boolean, fileName: string, kind: ts.ScriptKind): RenderedCell {
     const imported = new Map<string, Definer>();
+    const declared = new Set(names.names);
     const bySource = new Map<string, string[]>();
     const redeclared: string[] = [];
-    for (const [name, def] of this.importsOf(blanked, new Set(names.names), scope, exportOwn)) {
+    for (const [name, def] of this.importsOf(blanked, declared, scope)) {
       imported.set(name, def);
       const from = exportOwn ? def.specifier : SCOPE_SPECIFIER;
       const list = bySource.get(from) ?? [];
@@ -238,6 +257,6 @@ export class NotebookModel {
     const exported = exportOwn ? names.names.filter((name) => !names.exported.has(name)) : [];
     if (exported.length) prefix += ` export { ${exported.join(', ')} };`;
     if (prefix) prefix += ' ';
-    return { fileName, kind, blanked, text: prefix + blanked, offset: prefix.length, imported };
+    return { fileName, kind, blanked, text: prefix + blanked, offset: prefix.length, imported, declared };
   }
 }

@@ -4,9 +4,10 @@
 // `full`. Type checks, pings, completions, inspections (and the cells added after them) wait for
 // the full program, in arrival order: the early program's stand-in Node typings would answer
 // `any` or nothing (the client bounds that wait). is_complete is answered at once. Every request
-// gets a reply. Added cells are queued by the engine; a cell that was type-checked (the kernel
-// checks before it adds) is taken in right away, between requests, so the next completion or hover
-// does not pay for the rebuild; unchecked cells (type checking off, bursts) cost no compiler work.
+// gets a reply. Added cells are queued by the engine; a check takes in only those it can depend on.
+// While type checking is on (the kernel checks a cell before it adds it), the rest are taken in
+// after a short quiet time, so the next completion or hover does not pay for the rebuild and no
+// rebuild delays a check arriving meanwhile; unchecked cells (checking off, bursts) cost nothing.
 // After a quiet second, the garbage of the programs built meanwhile is collected (common/idleGc.ts).
 
 import { parentPort } from 'node:worker_threads';
@@ -85,25 +86,36 @@ function pump(e: Engine, t0: number): void {
   idleGc.touch();
 }
 
+/** Quiet time after which cells a check left queued are taken into the program. */
+const PREPARE_QUIET_MS = 40;
 /** Kind of the last request run: a `check` followed by its cell's addCell means type checking is on. */
 let lastKind: RequestKind | undefined;
-/** Bumped by every message: a scheduled prepare is skipped if another message came in meanwhile. */
-let epoch = 0;
+/** A checked cell waits in the queue (type checking is on): the queue is worth a rebuild. */
+let checkedQueued = false;
+let prepareTimer: NodeJS.Timeout | undefined;
 
 /**
- * After a checked cell was added, takes it into the program once the inbox is empty (setImmediate
- * runs after pending port messages), so the next interactive request only swaps the current cell.
+ * While type checking is on and checked cells wait in the queue (a check takes in only the cells
+ * it can depend on), takes them into the program once the worker has been quiet for
+ * PREPARE_QUIET_MS, so the next completion or hover only swaps the current cell. Every message
+ * restarts the wait: no rebuild starts while requests keep coming (a check right after a cell
+ * used to wait behind one).
  */
-function prepareSoon(e: Engine): void {
-  const at = epoch;
-  setImmediate(() => {
-    if (at !== epoch || deferred.length > 0) return;
+function prepareWhenQuiet(e: Engine): void {
+  if (prepareTimer) clearTimeout(prepareTimer);
+  prepareTimer = undefined;
+  if (!e.hasQueued) checkedQueued = false;
+  if (!checkedQueued) return;
+  prepareTimer = setTimeout(() => {
+    prepareTimer = undefined;
+    if (deferred.length > 0) return;
     try {
       e.prepare();
     } catch (err) {
       post({ type: 'log', level: 'warn', message: `prepare failed: ${errorText(err)}` });
     }
-  });
+  }, PREPARE_QUIET_MS);
+  prepareTimer.unref();
 }
 
 parentPort?.on('message', (msg: ToWorker) => {
@@ -121,7 +133,6 @@ parentPort?.on('message', (msg: ToWorker) => {
     return;
   }
   if (!engine) return;
-  epoch++;
   idleGc.touch();
   const waits = msg.type === 'addCell' || (msg.type === 'request' && msg.kind !== 'isComplete');
   if (waits && (!engine.full || deferred.length > 0)) {
@@ -131,7 +142,8 @@ parentPort?.on('message', (msg: ToWorker) => {
   run(engine, msg);
   if (msg.type === 'request') lastKind = msg.kind;
   else if (msg.type === 'addCell') {
-    if (lastKind === 'check') prepareSoon(engine);
+    if (lastKind === 'check') checkedQueued = true;
     lastKind = undefined;
   }
+  prepareWhenQuiet(engine);
 });
