@@ -4,7 +4,11 @@
 // (git-ignored) and python3-ipykernel from apt; writes throwaway kernelspecs into
 // bench/.cache/jupyter. Prints one table with ratio columns (tskernel ÷ Deno, ÷ tslab) and
 // writes bench/results/peers.json. Uses the built kernel (npm run build first).
-// Options: --rounds N (default 60), --skip a,b (leave kernels out: tskernel, deno, tslab, ipykernel).
+// Every kernel starts in the same notebook directory: an empty one (bench/.cache/notebook), as a
+// notebook folder, unless --notebook-dir names another (e.g. a project with many @types packages,
+// which tskernel's checker then includes: each type check costs more).
+// Options: --rounds N (default 60), --skip a,b (leave kernels out: tskernel, deno, tslab, ipykernel),
+// --notebook-dir DIR.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +30,7 @@ const opt = (name, dflt) => {
 };
 const rounds = Number(opt('--rounds', 60));
 const skip = new Set(String(opt('--skip', '')).split(',').filter(Boolean));
+const notebookDir = path.resolve(opt('--notebook-dir', path.join(CACHE, 'notebook')));
 const log = (...a) => console.error('[peers]', ...a);
 
 function run(cmd, args, opts = {}) {
@@ -136,8 +141,10 @@ function printTable(result, kernels) {
 const bins = installPeers();
 writeSpecs(bins);
 const kernels = ['tskernel', 'deno', 'tslab', 'ipykernel'].filter((k) => !skip.has(k));
-log(`driving ${kernels.join(', ')} (${rounds} rounds)`);
+log(`driving ${kernels.join(', ')} (${rounds} rounds) in ${notebookDir}`);
+fs.mkdirSync(notebookDir, { recursive: true });
 const r = spawnSync(PYTHON, [path.join(here, 'peers_driver.py'), '--jupyter-path', JUPYTER, '--rounds', String(rounds), ...kernels], {
+  cwd: notebookDir,
   stdio: ['ignore', 'pipe', 'inherit'],
   maxBuffer: 64 * 2 ** 20,
   encoding: 'utf8',
@@ -150,5 +157,5 @@ const result = JSON.parse(r.stdout.trim().split('\n').pop());
 printTable(result, kernels);
 const out = path.join(here, 'results', 'peers.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, kernels: result }, null, 2) + '\n');
+fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, notebookDir, kernels: result }, null, 2) + '\n');
 console.log(`wrote ${path.relative(process.cwd(), out)}`);

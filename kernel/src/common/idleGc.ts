@@ -10,6 +10,8 @@
 // on the main thread). A second collection a turn later (after any message that arrived) compacts
 // what the first freed: measured 257 -> 232 -> 214 MB RSS after 400 cells. V8 returns the freed
 // pages to the OS. Each user names an environment variable that turns it off (to measure).
+// `youngNow()` collects only the young generation, for a thread that knows it just finished a
+// burst of allocation the next request would otherwise pay to scavenge.
 
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -17,7 +19,7 @@ import * as vm from 'node:vm';
 const IDLE_MS = 1_000;
 const MB = 2 ** 20;
 
-type Gc = () => void;
+type Gc = (options?: { type: 'major' | 'minor' }) => void;
 
 export interface IdleGcOptions {
   /** Growth since the last collection that makes a quiet period collect. */
@@ -35,7 +37,7 @@ function loadGc(): Gc | undefined {
     const fn: unknown = vm.runInNewContext('gc');
     // Later contexts should not see a `gc` global because of us.
     v8.setFlagsFromString('--no-expose-gc');
-    return typeof fn === 'function' ? () => void fn() : undefined;
+    return typeof fn === 'function' ? (options) => void (fn as Gc)(options) : undefined;
   } catch {
     return undefined;
   }
@@ -89,7 +91,17 @@ export class IdleGc {
     const after = v8.getHeapStatistics();
     this.liveAfterGc = after.used_heap_size;
     this.committedSlack = after.total_heap_size - after.used_heap_size;
-    setImmediate(gc).unref();
+    setImmediate(() => gc()).unref();
+  }
+
+  /**
+   * Collects the young generation now. The compiler worker calls it right after answering a type
+   * check: the new program and checker (~6-8 MB, more than the young generation holds) are then
+   * moved out once, between cells, instead of by a scavenge in the middle of the next check
+   * (measured: checks of 5-6 ms had every other one 10-12 ms longer).
+   */
+  youngNow(): void {
+    this.gc?.({ type: 'minor' });
   }
 
   private maybeCollect(): void {

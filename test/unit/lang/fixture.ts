@@ -24,3 +24,11 @@ export function makeNotebookDir(): string {
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/** Installs a typings-only package into the notebook's node_modules (as `npm install` would, mid-session). */
+export function writePackage(dir: string, name: string, typings: string): void {
+  const root = path.join(dir, 'node_modules', name);
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts' }));
+  fs.writeFileSync(path.join(root, 'index.d.ts'), typings);
+}

@@ -3,7 +3,7 @@
 // runtime members for `any`, is_complete, JavaScript mode, and bad inputs.
 
 import { LanguageService } from '../../../kernel/src/lang/service';
-import { makeNotebookDir, removeDir } from './fixture';
+import { makeNotebookDir, removeDir, writePackage } from './fixture';
 
 jest.setTimeout(60_000);
 
@@ -95,6 +95,19 @@ describe('LanguageService (TypeScript)', () => {
       [2, 2345],
     ]);
     expect((await ls.check('import { nope } from "esm-pkg";')).map((d) => d.code)).toEqual([2305]);
+  });
+
+  it('sees packages and @types installed while the notebook runs', async () => {
+    const importCell = 'import { late } from "late-pkg";\nconst n: number = late();';
+    expect((await ls.check(importCell)).map((d) => d.code)).toEqual([2307]);
+    await run(importCell);
+    writePackage(dir, 'late-pkg', 'export declare function late(): string;\n');
+    await run('console.log("installed");');
+    // The failed import is resolved again when its cell is re-run, not reported from before.
+    expect((await ls.check(importCell)).map((d) => d.code)).toEqual([2322]);
+    expect((await ls.check('const g: string = lateGlobal;')).map((d) => d.code)).toEqual([2304]);
+    writePackage(dir, '@types/late-globals', 'declare var lateGlobal: number;\n');
+    expect((await ls.check('const g: string = lateGlobal;')).map((d) => d.code)).toEqual([2322]);
   });
 
   it('completes members of typed values from earlier cells, mid-line', async () => {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
+import { AutomaticTypes } from './automaticTypes';
 import { type CellPreview, type ImportScope, NotebookModel, type RenderedCell } from './notebookModel';
 import { mentionedWords } from './mentioned';
 import { blankMagics } from '../magics';
@@ -40,7 +41,9 @@ export class Engine {
   private readonly model: NotebookModel;
   private readonly host: NotebookHost;
   private readonly ls: ts.LanguageService;
-  private readonly options: ts.CompilerOptions;
+  private options: ts.CompilerOptions;
+  /** Set when the notebook's tsconfig names no `types`: its @types packages are all included. */
+  private readonly autoTypes: AutomaticTypes | undefined;
   private readonly roots: string[] = [];
   private preparser: Preparser | undefined;
   private readonly queued: QueuedCell[] = [];
@@ -48,7 +51,9 @@ export class Engine {
   constructor(init: WorkerInit) {
     const dir = path.resolve(init.notebookDir);
     this.model = new NotebookModel(dir, init.language === 'javascript' ? '.js' : '.ts');
-    this.options = compilerOptionsFor(init.language, dir);
+    const options = compilerOptionsFor(init.language, dir);
+    this.autoTypes = options.types === undefined ? new AutomaticTypes(options, dir) : undefined;
+    this.options = this.autoTypes ? { ...options, types: [...this.autoTypes.current()] } : options;
     const nodeTypes = nodeTypesFallback(dir);
     if (nodeTypes) this.roots.push(nodeTypes);
     const globalsFile = path.join(dir, '__tskernel_globals.d.ts');
@@ -133,6 +138,8 @@ export class Engine {
    */
   check(code: string): TsDiagnostic[] {
     if (this.queuedMatter(code)) this.takeQueued();
+    // A cell importing a package that failed to resolve before (installed since) must not fail again.
+    if (IMPORTS.test(code)) this.host.retryFailedResolutions();
     const cell = this.sync(code, 'mentioned', false);
     return cellDiagnostics(this.ls, cell, (spec) => {
       const file = this.model.resolveVirtual(spec);
@@ -200,8 +207,19 @@ export class Engine {
     if (imports) this.host.retryFailedResolutions();
   }
 
+  /** Includes @types packages installed (or leaves out those removed) since the last look. */
+  private refreshTypes(): void {
+    if (!this.autoTypes || this.preparser) return;
+    const types = this.autoTypes.current();
+    const old = this.options.types ?? [];
+    if (types.length === old.length && types.every((t, i) => t === old[i])) return;
+    this.options = { ...this.options, types: [...types] };
+    this.host.reconfigure(this.options, this.roots);
+  }
+
   private sync(code: string, scope: ImportScope = 'all', take = true): RenderedCell {
     if (take) this.takeQueued();
+    this.refreshTypes();
     const cell = this.model.renderCurrent(code, scope);
     // The other current file is emptied, so a JSX cell's stale text is not kept in the program.
     for (const file of this.model.currentFiles) this.host.setFile(file, file === cell.fileName ? cell.text : '');

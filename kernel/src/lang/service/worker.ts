@@ -86,8 +86,13 @@ function pump(e: Engine, t0: number): void {
   idleGc.touch();
 }
 
-/** Quiet time after which cells a check left queued are taken into the program. */
-const PREPARE_QUIET_MS = 40;
+/**
+ * Quiet time after which cells a check left queued are taken into the program. Long enough that
+ * requests in quick succession (a notebook run top to bottom, a client's burst) never find the
+ * worker in a rebuild (20-50 ms); short against the time a user takes to reach for completion or
+ * hover after running a cell.
+ */
+const PREPARE_QUIET_MS = 250;
 /** Kind of the last request run: a `check` followed by its cell's addCell means type checking is on. */
 let lastKind: RequestKind | undefined;
 /** A checked cell waits in the queue (type checking is on): the queue is worth a rebuild. */
@@ -140,6 +145,7 @@ parentPort?.on('message', (msg: ToWorker) => {
     return;
   }
   run(engine, msg);
+  if (msg.type === 'request' && msg.kind === 'check') setImmediate(() => idleGc.youngNow());
   if (msg.type === 'request') lastKind = msg.kind;
   else if (msg.type === 'addCell') {
     if (lastKind === 'check') checkedQueued = true;
