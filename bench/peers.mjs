@@ -12,6 +12,7 @@
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,14 +68,16 @@ function writeSpecs(bins) {
   fs.rmSync(path.join(JUPYTER, 'kernels'), { recursive: true, force: true });
   const main = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
   if (!fs.existsSync(main)) throw new Error('kernel/dist is missing: npm run build first');
+  // As `tskernel install` writes it: the kernel's Node flags and environment (common/kernelEnv.ts).
+  const { KERNEL_ENV, KERNEL_NODE_FLAGS } = createRequire(import.meta.url)(path.join(ROOT, 'kernel', 'dist', 'common', 'kernelEnv.js'));
   writeSpec('tskernel', {
-    argv: [process.execPath, main, 'kernel', '-f', '{connection_file}', '--language', 'typescript'],
+    argv: [process.execPath, ...KERNEL_NODE_FLAGS, main, 'kernel', '-f', '{connection_file}', '--language', 'typescript'],
     display_name: 'tskernel (TypeScript)',
     language: 'typescript',
     interrupt_mode: 'signal',
-    // As `tskernel install` writes it (kernel/src/common/kernelEnv.ts); history is kept as for a
-    // user (ipykernel keeps its own too), in a file of the cache rather than the user's.
-    env: { MALLOC_ARENA_MAX: '2', TSKERNEL_HISTORY_FILE: path.join(CACHE, 'history.jsonl') },
+    // History is kept as for a user (ipykernel keeps its own too), in a file of the cache rather
+    // than the user's.
+    env: { ...KERNEL_ENV, TSKERNEL_HISTORY_FILE: path.join(CACHE, 'history.jsonl') },
   });
   writeSpec('deno', {
     argv: [bins.deno, 'jupyter', '--kernel', '--conn', '{connection_file}'],

@@ -86,7 +86,9 @@ test('tskernel install --prefix: both kernelspecs, the JupyterLab extension and 
   const share = path.join(JUPYTER, 'share', 'jupyter');
   for (const name of ['typescript', 'javascript']) {
     const spec = JSON.parse(fs.readFileSync(path.join(share, 'kernels', name, 'kernel.json'), 'utf8')) as { argv: string[] };
-    expect(spec.argv[1]).toBe(path.join(GLOBAL, 'lib', 'node_modules', 'tskernel', 'dist', 'cli', 'main.js'));
+    // Node, the kernel's Node flags, then the installed package's entry point.
+    expect(spec.argv.slice(1, -6)).toEqual(['--max-semi-space-size=2']);
+    expect(spec.argv.at(-6)).toBe(path.join(GLOBAL, 'lib', 'node_modules', 'tskernel', 'dist', 'cli', 'main.js'));
   }
   expect(fs.existsSync(path.join(share, 'labextensions', '@tskernel', 'labextension', 'package.json'))).toBe(true);
   expect(fs.readFileSync(path.join(share, 'lab', 'settings', 'overrides.json'), 'utf8')).toContain('__tskernel_import__');

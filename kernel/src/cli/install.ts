@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KERNEL_ENV } from '../common/kernelEnv';
+import { KERNEL_ENV, KERNEL_NODE_FLAGS } from '../common/kernelEnv';
 
 export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; dir: string };
 
@@ -194,7 +194,7 @@ function removeOverrides(target: InstallTarget): string | undefined {
 
 export function kernelJson(language: 'typescript' | 'javascript', display: string): object {
   return {
-    argv: [process.execPath, MAIN, 'kernel', '-f', '{connection_file}', '--language', language],
+    argv: [process.execPath, ...KERNEL_NODE_FLAGS, MAIN, 'kernel', '-f', '{connection_file}', '--language', language],
     display_name: display,
     language,
     interrupt_mode: 'signal',

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ForeignKernelspecError, kernelsDir, specOwner, type InstallTarget } from '../cli/install';
 import { parsePortRange } from './options';
-import { KERNEL_ENV } from '../common/kernelEnv';
+import { KERNEL_ENV, KERNEL_NODE_FLAGS } from '../common/kernelEnv';
 
 export type RemoteKind = 'distributed' | 'kubernetes';
 
@@ -74,7 +74,7 @@ export function remoteKernelJson(o: RemoteSpecOptions, specDir: string): Record<
 
   const argv =
     o.remote === 'distributed'
-      ? [...(o.launchCommand ?? [process.execPath, MAIN]), 'launch', ...GATEWAY_ARGS, '--language', o.language, ...(o.ip ? ['--ip', o.ip] : [])]
+      ? [...(o.launchCommand ?? [process.execPath, ...KERNEL_NODE_FLAGS, MAIN]), 'launch', ...GATEWAY_ARGS, '--language', o.language, ...(o.ip ? ['--ip', o.ip] : [])]
       : ['python', path.join(specDir, 'scripts', 'launch_kubernetes.py'), ...GATEWAY_ARGS];
   return {
     argv,

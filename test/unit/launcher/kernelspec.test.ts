@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { installRemote, parseRemoteInstallArgs, remoteKernelJson } from '../../../kernel/src/launcher/kernelspec';
+import { KERNEL_NODE_FLAGS } from '../../../kernel/src/common/kernelEnv';
 
 const PLACEHOLDERS = ['--kernel-id', '{kernel_id}', '--port-range', '{port_range}', '--response-address', '{response_address}', '--public-key', '{public_key}'];
 
@@ -26,8 +27,9 @@ test('distributed: the provisioner by name, its config, argv running `tskernel l
   expect(spec.metadata.kernel_provisioner).toEqual({ provisioner_name: 'distributed-provisioner', config: { remote_hosts: ['node1', 'node2'], port_range: '40000..41000', launch_timeout: 45 } });
   expect(spec.metadata.debugger).toBe(true);
   expect(spec.argv[0]).toBe(process.execPath);
-  expect(spec.argv[1]).toMatch(/[\\/]cli[\\/]main\.js$/);
-  expect(spec.argv.slice(2)).toEqual(['launch', ...PLACEHOLDERS, '--language', 'typescript']);
+  expect(spec.argv.slice(1, 1 + KERNEL_NODE_FLAGS.length)).toEqual(KERNEL_NODE_FLAGS);
+  expect(spec.argv[1 + KERNEL_NODE_FLAGS.length]).toMatch(/[\\/]cli[\\/]main\.js$/);
+  expect(spec.argv.slice(2 + KERNEL_NODE_FLAGS.length)).toEqual(['launch', ...PLACEHOLDERS, '--language', 'typescript']);
   expect(spec).toMatchObject({ language: 'typescript', interrupt_mode: 'signal', env: { MALLOC_ARENA_MAX: '2', TSKERNEL_ORPHAN_TIMEOUT: '600' }, display_name: 'SSH TypeScript (tskernel)' });
 });
 
