@@ -98,7 +98,8 @@ test('a typed cell importing tskernel/display, and the debugger initialize, thro
   const nb = path.join(WORK, 'notebook');
   fs.mkdirSync(nb);
   bridge = await Bridge.start('typescript', path.join(JUPYTER, 'share', 'jupyter'), nb);
-  expect(bridge.specArgv[1].startsWith(GLOBAL)).toBe(true);
+  // Node, its flags, then the installed package's entry point and `kernel -f {connection_file} --language typescript`.
+  expect(bridge.specArgv.at(-6)?.startsWith(GLOBAL)).toBe(true);
   // strict: a type error (TS2307 for tskernel/display included) blocks the cell.
   expect((await bridge.execute('%typecheck strict')).status).toBe('ok');
   const cell = await bridge.execute('import { display } from "tskernel/display";\nconst n: number = 6 * 7;\ndisplay.markdown(`**${n}**`);');

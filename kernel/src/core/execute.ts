@@ -25,10 +25,11 @@ const REPORT_WAIT_MS = 3000;
  * How long a cell's reply waits for a warm checker's report. Clients that read a cell's messages
  * after its reply with a short timeout per message (jupyter_kernel_test: 0.1 s) stop before a
  * report that comes later, and then see it as a stray message of the next cell. A warm check
- * takes ~30 ms for a typed cell (a new program and checker each time), up to ~200 ms with the
- * compiler thread's GC or a busy machine: holding the reply that long keeps the report (and
- * the idle right after it) within the cell's reply in all but rare cases. JupyterLab marks the
- * cell done at idle, which waited for the report anyway.
+ * takes ~5-15 ms for a typed cell (a new checker; 20-50 ms when it must rebuild the program with
+ * the cells that just ran), up to ~200 ms with the compiler thread's GC or a busy machine:
+ * holding the reply that long keeps the report (and the idle right after it) within the cell's
+ * reply in all but rare cases. JupyterLab marks the cell done at idle, which waited for the
+ * report anyway.
  */
 const REPLY_HOLD_MS = 250;
 
