@@ -4,14 +4,16 @@
 // (git-ignored) and python3-ipykernel from apt; writes throwaway kernelspecs into
 // bench/.cache/jupyter. Prints one table with ratio columns (tskernel ÷ Deno, ÷ tslab) and
 // writes bench/results/peers.json. Uses the built kernel (npm run build first).
-// Every kernel starts in the same notebook directory: an empty one (bench/.cache/notebook), as a
-// notebook folder, unless --notebook-dir names another (e.g. a project with many @types packages,
-// which tskernel's checker then includes: each type check costs more).
+// Every kernel starts in the same notebook directory: a new empty one outside the repository (the
+// checker includes node_modules/@types of the notebook folder and all its parents, and the
+// repository's dev typings would weigh on every check and ~110 MB of RSS), unless --notebook-dir
+// names another (e.g. a project with many @types packages).
 // Options: --rounds N (default 60), --skip a,b (leave kernels out: tskernel, deno, tslab, ipykernel),
 // --notebook-dir DIR.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +33,8 @@ const opt = (name, dflt) => {
 };
 const rounds = Number(opt('--rounds', 60));
 const skip = new Set(String(opt('--skip', '')).split(',').filter(Boolean));
-const notebookDir = path.resolve(opt('--notebook-dir', path.join(CACHE, 'notebook')));
+const ownNotebookDir = !opt('--notebook-dir', '');
+const notebookDir = path.resolve(opt('--notebook-dir', '') || fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-peers-notebook-')));
 const log = (...a) => console.error('[peers]', ...a);
 
 function run(cmd, args, opts = {}) {
@@ -152,6 +155,7 @@ const r = spawnSync(PYTHON, [path.join(here, 'peers_driver.py'), '--jupyter-path
   maxBuffer: 64 * 2 ** 20,
   encoding: 'utf8',
 });
+if (ownNotebookDir) fs.rmSync(notebookDir, { recursive: true, force: true });
 if (r.status !== 0) {
   console.error(r.stdout);
   throw new Error(`peers_driver.py failed (${r.status ?? r.signal})`);

@@ -119,6 +119,7 @@ export class Engine {
   /** Takes in queued cells and rebuilds the program now. */
   refresh(): void {
     this.takeQueued();
+    this.host.newRequest();
     this.ls.getProgram();
     this.host.resolutionsSettled();
   }
@@ -223,6 +224,7 @@ export class Engine {
     const cell = this.model.renderCurrent(code, scope);
     // The other current file is emptied, so a JSX cell's stale text is not kept in the program.
     for (const file of this.model.currentFiles) this.host.setFile(file, file === cell.fileName ? cell.text : '');
+    this.host.newRequest();
     this.ls.getProgram();
     this.host.resolutionsSettled();
     return cell;
