@@ -9,6 +9,7 @@ import type { Protocol } from 'devtools-protocol';
 import { pathToFileURL } from 'node:url';
 import type { CellFiles } from '../common/cellFiles';
 import { logger } from '../common/log';
+import { within } from '../common/deadline';
 import type { ITarget } from '../targets/target';
 import { BreakpointBinder } from './breakpoints/binder';
 import type { BreakpointModel, UserBreakpoint } from './breakpoints/model';
@@ -310,6 +311,19 @@ export class Thread {
 
   private async resumeSilently(state: PauseState): Promise<void> {
     if (this.paused === state) await this.cdp.send('Debugger.resume', {}).catch(() => undefined);
+  }
+
+  /**
+   * Resolves once every event the target sent before this call is handled, and the source maps
+   * its scripts named are read (at most `ms`): a request answered after them comes after them
+   * on the same link. A cell's reply and the scripts it loaded travel on different links.
+   */
+  async caughtUp(ms: number): Promise<void> {
+    const done = this.cdp.send('Runtime.getIsolateId').then(() => Promise.all([...this.mapWork.values()]));
+    await within(
+      done.catch(() => undefined),
+      ms,
+    );
   }
 
   private onScriptParsed(ev: Protocol.Debugger.ScriptParsedEvent): void {

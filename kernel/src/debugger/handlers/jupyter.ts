@@ -15,6 +15,9 @@ import type { Thread } from '../thread';
 import { assignProperty, fn, mimeBundleOf } from '../variables/remote';
 import type { Handler, HandlerContext } from './context';
 
+/** How long loadedSources waits for a target's link to catch up (a frozen target answers late). */
+const CAUGHT_UP_MS = 500;
+
 export const debugInfo: Handler<'debugInfo'> = async (ctx) => {
   const { session } = ctx;
   const body: DebugInfoBody = {
@@ -153,6 +156,9 @@ export const modules: Handler<'modules'> = async (ctx, args) => {
 };
 
 export const loadedSources: Handler<'loadedSources'> = async (ctx) => {
+  // Scripts a cell loaded are announced on the debug link, its reply on another: list them all
+  // even when asked right after the reply.
+  await Promise.all(ctx.session.allThreads().map((t) => t.caughtUp(CAUGHT_UP_MS)));
   const seen = new Set<string>();
   const sources: DebugProtocol.Source[] = [];
   for (const t of ctx.session.allThreads()) {
