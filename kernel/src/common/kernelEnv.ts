@@ -1,7 +1,7 @@
-// Environment and Node flags every kernelspec gives the kernel process. glibc keeps one malloc arena per thread,
-// and the language service's worker thread (the TypeScript checker rebuilding programs) fragments
-// its arenas: without a cap the kernel's RSS grew ~200 MB per 1,000 cells, with two arenas ~5 MB
-// (bench/memory.mjs). The runner and processes cells start inherit it.
+// Environment and Node flags every kernelspec gives the kernel process. glibc keeps one malloc
+// arena per thread, and the language service's worker thread (the TypeScript checker rebuilding
+// programs) fragments its arenas: without a cap the kernel's RSS grew ~200 MB per 1,000 cells,
+// with two arenas ~5 MB (bench/memory.mjs). The runner and processes cells start inherit it.
 
 export const KERNEL_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
@@ -14,3 +14,6 @@ export const KERNEL_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: 
  * and the runner (user code) keeps V8's default.
  */
 export const KERNEL_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/** Undoes KERNEL_NODE_FLAGS for heaps created from now on (V8 reads it when it creates a heap). */
+export const DEFAULT_SEMI_SPACE_FLAG = '--max-semi-space-size=0';

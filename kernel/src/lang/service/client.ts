@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_SEMI_SPACE_FLAG } from '../../common/kernelEnv';
 import type { Logger } from '../../common/log';
 import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker, WorkerInit } from './protocol';
 
@@ -183,7 +184,7 @@ req(workerData.entry);
 function spawnWorker(): Worker {
   // The kernel's own small semi-space flag (common/kernelEnv.ts) would override the worker's
   // young generation below: V8 reads the flag when it creates the worker's heap.
-  v8.setFlagsFromString('--max-semi-space-size=0');
+  v8.setFlagsFromString(DEFAULT_SEMI_SPACE_FLAG);
   const resourceLimits = { maxOldGenerationSizeMb: HEAP_LIMIT_MB, maxYoungGenerationSizeMb: YOUNG_LIMIT_MB };
   const js = path.join(__dirname, 'worker.js');
   if (fs.existsSync(js)) return new Worker(js, { resourceLimits });
