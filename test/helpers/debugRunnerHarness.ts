@@ -156,7 +156,7 @@ export class DebugHarness {
   /** Records the cell like the runtime does, then runs it under its cell path. */
   runCell(code: string): { path: string; done: Promise<RunResult> } {
     const p = this.cells.pathFor(code);
-    this.cells.record({ path: p, source: code, generated: code });
+    this.cells.record({ path: p, source: code });
     return { path: p, done: this.dbg.ready().then(() => this.runner.run(code, p)) };
   }
 

@@ -14,8 +14,11 @@ export interface CellRecord {
   path: string;
   /** The raw cell source as the frontend sent it (TypeScript or JavaScript). */
   source: string;
-  /** The JavaScript actually compiled (same line structure as `source` unless `map` is set). */
-  generated: string;
+  /**
+   * Column (0-based, line 1) where the REPL transform's async wrapper function starts in the
+   * compiled JavaScript, for cells with top-level await (the debugger shows that frame as the cell).
+   */
+  wrapperColumn?: number;
   /** Source map (v3 JSON) from generated positions to `source`, when a transform moved code. */
   map?: string;
   /** Execution count of the latest run of this code, if it ran. */

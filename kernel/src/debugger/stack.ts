@@ -29,12 +29,10 @@ function isScriptTop(cf: Protocol.Debugger.CallFrame): boolean {
   return cf.functionName === '' && !cf.scopeChain.some((s) => s.type === 'local');
 }
 
-/** The REPL transform's wrapper: `(async () => { ` at the start of line 1 (after optional hoisted `var`s). */
-export function isAsyncCellWrapper(cf: Protocol.Debugger.CallFrame, generated: string | undefined): boolean {
-  if (cf.functionName !== '' || !generated || !cf.functionLocation || cf.functionLocation.lineNumber !== 0) return false;
-  const firstLine = generated.split('\n', 1)[0];
-  const before = firstLine.slice(0, cf.functionLocation.columnNumber ?? 0);
-  return /^(var [^;]*; )?\($/.test(before) && firstLine.slice(cf.functionLocation.columnNumber ?? 0).startsWith('async () => {');
+/** The REPL transform's async wrapper (`(async () => { ` on line 1, at `wrapperColumn` of its cell record). */
+export function isAsyncCellWrapper(cf: Protocol.Debugger.CallFrame, wrapperColumn: number | undefined): boolean {
+  if (cf.functionName !== '' || wrapperColumn === undefined || !cf.functionLocation) return false;
+  return cf.functionLocation.lineNumber === 0 && (cf.functionLocation.columnNumber ?? 0) === wrapperColumn;
 }
 
 /** UI path and (1-based) line and column of a generated location in a script. */
@@ -115,7 +113,7 @@ export function buildFrames(callFrames: Protocol.Debugger.CallFrame[], scripts: 
       // Already represented by the async wrapper frame above it.
       const prev = frames[frames.length - 1];
       if (prev?.topLevel && prev.script?.scriptId === script.scriptId) continue;
-    } else if (isCell && isAsyncCellWrapper(cf, record?.generated)) {
+    } else if (isCell && isAsyncCellWrapper(cf, record?.wrapperColumn)) {
       topLevel = true;
       name = CELL_FRAME_NAME;
     }

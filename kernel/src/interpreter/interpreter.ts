@@ -100,14 +100,15 @@ export class Interpreter {
     let generated: string;
     let isAsync: boolean;
     let map: string | undefined;
+    let wrapperColumn: number | undefined;
     const tp = loadTranspiler();
     try {
-      ({ generated, isAsync, map } = tp.transpileCell(code, this.d.language, path));
+      ({ generated, isAsync, map, wrapperColumn } = tp.transpileCell(code, this.d.language, path));
     } catch (e) {
       if (e instanceof tp.CellSyntaxError) return { kind: 'error', error: syntaxError(e, code, label) };
       throw e;
     }
-    this.d.cells.record({ path, source, generated, map, executionCount: count });
+    this.d.cells.record({ path, source, map, wrapperColumn, executionCount: count });
 
     // 3. Type check: strict blocks, warn runs beside the cell. The checker sees cells in the
     //    order they are added, so the cell is added right after its check is queued.

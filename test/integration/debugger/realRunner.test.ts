@@ -54,7 +54,7 @@ function run(code: string) {
   const p = cells.pathFor(code);
   const stripped = stripTypes(code, p);
   const repl = replTransform(stripped.code);
-  cells.record({ path: p, source: code, generated: repl.code, map: stripped.map });
+  cells.record({ path: p, source: code, map: stripped.map, wrapperColumn: repl.wrapperColumn });
   const id = execId++;
   // Like the kernel core: let the debugger finish moving breakpoints through the new map first.
   return {

@@ -186,7 +186,7 @@ test('setBreakpoints: bad arguments fail with an empty breakpoints body; a runne
 test('a stop: stopped event, stackTrace in cell coordinates, scopes and variables from the runner', async () => {
   await attached();
   const path = h.cells.pathFor(CELL);
-  h.cells.record({ path, source: CELL, generated: CELL });
+  h.cells.record({ path, source: CELL });
   h.cdp.on('Runtime.getProperties', (p) =>
     p.objectId === 'scope-local' ? { result: [{ name: 'x', value: { type: 'number', value: 1, description: '1' }, configurable: true, enumerable: true }] } : { result: [] },
   );
@@ -212,7 +212,7 @@ test('a stop: stopped event, stackTrace in cell coordinates, scopes and variable
 test('next steps over on the runner and stops again with reason step; continue resumes with continued', async () => {
   await attached();
   const path = h.cells.pathFor(CELL);
-  h.cells.record({ path, source: CELL, generated: CELL });
+  h.cells.record({ path, source: CELL });
   pauseInCell(path);
   await h.event('stopped');
   // The runner answers a step by leaving the pause and stopping on the next line.
@@ -260,7 +260,7 @@ test('requests that need a stop fail readably while running; stale or missing re
 test("a runner that fails a CDP call turns into success:false with the runner's message", async () => {
   await attached();
   const path = h.cells.pathFor(CELL);
-  h.cells.record({ path, source: CELL, generated: CELL });
+  h.cells.record({ path, source: CELL });
   pauseInCell(path);
   await h.event('stopped');
   h.cdp.on('Debugger.stepOver', () => {

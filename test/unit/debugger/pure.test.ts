@@ -10,6 +10,7 @@ import { exceptionMode, insideCatchingTry } from '../../../kernel/src/debugger/e
 import { urlRegexFor, urlToPath } from '../../../kernel/src/debugger/scripts';
 import { LineMap } from '../../../kernel/src/debugger/sourceMap';
 import { isAsyncCellWrapper } from '../../../kernel/src/debugger/stack';
+import { replTransform } from '../../../kernel/src/lang/transpile/replTransform';
 import { arraySlice, collectionSlice, previewValues } from '../../../kernel/src/debugger/variables/remote';
 
 describe('source maps', () => {
@@ -153,10 +154,16 @@ describe('async cell wrapper', () => {
     this: { type: 'undefined' },
   });
   test('recognises the REPL transform wrapper only', () => {
-    const gen = 'var x, y; (async () => { x = await 1;\ny = 2; })()';
-    expect(isAsyncCellWrapper(cf(11), gen)).toBe(true);
-    expect(isAsyncCellWrapper(cf(1), '(async () => { await 1; })()')).toBe(true);
-    expect(isAsyncCellWrapper(cf(12), '[1].map(async () => { await 1; })')).toBe(false);
+    const withVars = replTransform('const x = await 1;\nconst y = [1].map(async () => { await 1; });');
+    expect(withVars.code.startsWith('var x, y; (async () => { ')).toBe(true);
+    expect(withVars.wrapperColumn).toBe(11);
+    expect(isAsyncCellWrapper(cf(11), withVars.wrapperColumn)).toBe(true);
+    const bare = replTransform('await 1');
+    expect(bare.wrapperColumn).toBe(1);
+    expect(isAsyncCellWrapper(cf(1), bare.wrapperColumn)).toBe(true);
+    // Another function on line 1 (the wrapper is at column 11), and a cell without top-level await.
+    expect(isAsyncCellWrapper(cf(12), withVars.wrapperColumn)).toBe(false);
+    expect(replTransform('[1].map(async () => { await 1; })').wrapperColumn).toBeUndefined();
     expect(isAsyncCellWrapper(cf(11), undefined)).toBe(false);
   });
 });

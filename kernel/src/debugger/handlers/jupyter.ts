@@ -50,7 +50,7 @@ export const dumpCell: Handler<'dumpCell'> = async (ctx, args) => {
   const code = requireString(args.code, 'code');
   const path = ctx.session.cells.pathFor(code);
   // The runtime records the real transpiled code when the cell runs; don't clobber it.
-  if (!ctx.session.cells.get(path)) ctx.session.cells.record({ path, source: code, generated: code });
+  if (!ctx.session.cells.get(path)) ctx.session.cells.record({ path, source: code });
   return { sourcePath: path };
 };
 

@@ -17,6 +17,8 @@ export interface TranspiledCell {
   isAsync: boolean;
   /** Source map when the TypeScript transform moved code. */
   map?: string;
+  /** Column (0-based, line 1) of the async wrapper function, for cells with top-level await. */
+  wrapperColumn?: number;
 }
 
 interface Stage {
@@ -53,7 +55,7 @@ function finish(code: string, stage: Stage): TranspiledCell {
 
 function assemble(repl: ReturnType<typeof replTransform>, tsMap: string | undefined): TranspiledCell {
   const map = tsMap ? composeMaps(repl.map, tsMap) : repl.map;
-  return { generated: withInlineMap(repl.code, map), isAsync: repl.isAsync, map: tsMap ? map : undefined };
+  return { generated: withInlineMap(repl.code, map), isAsync: repl.isAsync, map: tsMap ? map : undefined, wrapperColumn: repl.wrapperColumn };
 }
 
 function toJavaScript(code: string, language: 'typescript' | 'javascript', filename: string): Stage {

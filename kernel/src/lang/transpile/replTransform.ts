@@ -21,6 +21,8 @@ export interface ReplOutput {
   declared: string[];
   /** Source map (v3 JSON) from `code` to the input, at token boundaries. */
   map: string;
+  /** Column (0-based, line 1) where the async wrapper's function starts, when the cell has one. */
+  wrapperColumn?: number;
 }
 
 type Node = acorn.Node & Record<string, unknown>;
@@ -102,6 +104,7 @@ export function replTransform(code: string): ReplOutput {
 
   for (const stmt of body) rewriteStatement(stmt, s, code, isAsync, declared);
 
+  let wrapperColumn: number | undefined;
   if (isAsync) {
     const last = [...body].reverse().find((n) => n.type !== 'EmptyStatement');
     if (last && last.type === 'ExpressionStatement') {
@@ -110,10 +113,12 @@ export function replTransform(code: string): ReplOutput {
       s.appendRight(expr.end, ')');
     }
     const hoist = [...new Set(declared)];
-    s.prepend(`${hoist.length ? `var ${hoist.join(', ')}; ` : ''}(async () => { `);
+    const prefix = `${hoist.length ? `var ${hoist.join(', ')}; ` : ''}(`;
+    s.prepend(`${prefix}async () => { `);
     s.append('\n})()');
+    wrapperColumn = prefix.length;
   }
-  return { code: s.toString(), isAsync, declared: [...new Set(declared)], map: s.generateMap({ hires: 'boundary', includeContent: false }).toString() };
+  return { code: s.toString(), isAsync, declared: [...new Set(declared)], map: s.generateMap({ hires: 'boundary', includeContent: false }).toString(), wrapperColumn };
 }
 
 function rewriteStatement(stmt: Node, s: MagicString, code: string, isAsync: boolean, declared: string[]): void {
