@@ -15,7 +15,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 // TSKERNEL_BENCH_MAIN: another build's cli/main.js (A/B runs against a copy of an earlier dist).
 const MAIN = process.env.TSKERNEL_BENCH_MAIN ?? path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
 // The Node flags `tskernel install` puts in the kernelspec (common/kernelEnv.ts) — of that build.
-const { KERNEL_NODE_FLAGS = [] } = createRequire(import.meta.url)(path.join(path.dirname(MAIN), '..', 'common', 'kernelEnv.js'));
+export const { KERNEL_NODE_FLAGS = [], KERNEL_ENV = {} } = createRequire(import.meta.url)(path.join(path.dirname(MAIN), '..', 'common', 'kernelEnv.js'));
 
 /** The initialize arguments JupyterLab's debugger sends (what the benches replay). */
 export const JLAB_INIT = jlabInitializeArgs('typescript');
@@ -39,11 +39,11 @@ export class BenchClient {
     const cf = path.join(dir, 'k.json');
     fs.writeFileSync(cf, JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: this.key, signature_scheme: 'hmac-sha256' }));
     this.t0 = performance.now();
-    // MALLOC_ARENA_MAX as the installed kernelspec sets it (cli/install.ts), unless the caller set it.
+    // The environment the installed kernelspec sets (malloc settings: common/kernelEnv.ts), unless the caller set it.
     this.proc = spawn(process.execPath, [...KERNEL_NODE_FLAGS, MAIN, 'kernel', '-f', cf, '--language', language], {
       cwd: dir,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { MALLOC_ARENA_MAX: '2', ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
+      env: { ...KERNEL_ENV, ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
     });
     this.proc.stderr.on('data', () => {});
     const ep = (p) => `tcp://127.0.0.1:${ports[p]}`;

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zmq from 'zeromq';
-import { BenchClient, median, p90, ROOT } from './client.mjs';
+import { BenchClient, KERNEL_ENV, KERNEL_NODE_FLAGS, median, p90, ROOT } from './client.mjs';
 
 const rows = [];
 const log = (...a) => console.error('[bench]', ...a);
@@ -56,10 +56,10 @@ async function footprintBeforeLanguageService() {
   const ports = {};
   for (const name of ['shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port']) ports[name] = await port();
   writeFileSync(join(dir, 'k.json'), JSON.stringify({ ...ports, ip: '127.0.0.1', transport: 'tcp', key: 'bench', signature_scheme: 'hmac-sha256' }));
-  const proc = spawn(process.execPath, [join(ROOT, 'kernel', 'dist', 'cli', 'main.js'), 'kernel', '-f', join(dir, 'k.json')], {
+  const proc = spawn(process.execPath, [...KERNEL_NODE_FLAGS, join(ROOT, 'kernel', 'dist', 'cli', 'main.js'), 'kernel', '-f', join(dir, 'k.json')], {
     cwd: dir,
     stdio: 'ignore',
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
+    env: { ...KERNEL_ENV, ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
   });
   const hb = new zmq.Request({ receiveTimeout: 200, sendTimeout: 200, linger: 0 });
   hb.connect(`tcp://127.0.0.1:${ports.hb_port}`);

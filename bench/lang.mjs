@@ -13,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The service runs in this process: measure it with malloc set up as the installed kernel has it
-// (cli/install.ts sets MALLOC_ARENA_MAX=2; glibc reads it only at start, so re-run with it set).
-if (process.env.MALLOC_ARENA_MAX === undefined) {
+// (the kernelspec's environment, common/kernelEnv.ts; glibc reads it only at start, so re-run with it set).
+const { KERNEL_ENV } = createRequire(import.meta.url)(path.join(here, '..', 'kernel', 'dist', 'common', 'kernelEnv.js'));
+if (Object.keys(KERNEL_ENV).some((name) => process.env[name] === undefined)) {
   const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, MALLOC_ARENA_MAX: '2' } });
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...KERNEL_ENV, ...process.env } });
   process.exit(r.status ?? 1);
 }
 const require = createRequire(import.meta.url);

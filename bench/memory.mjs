@@ -15,6 +15,7 @@ import { BenchClient, ROOT } from './client.mjs';
 
 const CELLS = Number(process.env.MEMORY_BENCH_CELLS ?? 10000);
 const QUIET_MS = 2500;
+const SETTLE_MS = 10_000;
 const heapDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsk-heap-'));
 process.env.TSKERNEL_BENCH_HEAPDIR = heapDir;
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(ROOT, 'bench', 'heapProbe.cjs')}`.trim();
@@ -76,13 +77,23 @@ async function liveHeaps(k) {
 }
 
 /**
- * RSS by process right away ("busy") and after QUIET_MS without requests ("at rest": what a user
+ * RSS by process right away ("busy") and after QUIET_MS without requests, once settled ("at rest": what a user
  * sees between cells), then (after a full GC in every thread) live V8 heap by thread.
  */
 async function snapshot(k, label) {
   const runnerPid = k.childPids()[0];
   const busy = rssOf(k.proc.pid) + (runnerPid ? rssOf(runnerPid) : 0);
   await sleep(QUIET_MS);
+  // At rest means settled: the worker's deferred rebuild and idle collection (and V8 returning
+  // the freed pages) can take a few seconds after a burst; wait (up to SETTLE_MS) until the tree's
+  // RSS changes by less than 1 MB over half a second.
+  const tree = () => rssOf(k.proc.pid) + (runnerPid ? rssOf(runnerPid) : 0);
+  for (let prev = tree(), end = Date.now() + SETTLE_MS; Date.now() < end;) {
+    await sleep(500);
+    const now = tree();
+    if (Math.abs(now - prev) < MB) break;
+    prev = now;
+  }
   const rss = { kernel: rssOf(k.proc.pid), runner: runnerPid ? rssOf(runnerPid) : 0, busy };
   const uss = privateOf(k.proc.pid) + (runnerPid ? privateOf(runnerPid) : 0);
   const heaps = await liveHeaps(k);

@@ -30,7 +30,12 @@ test('distributed: the provisioner by name, its config, argv running `tskernel l
   expect(spec.argv.slice(1, 1 + KERNEL_NODE_FLAGS.length)).toEqual(KERNEL_NODE_FLAGS);
   expect(spec.argv[1 + KERNEL_NODE_FLAGS.length]).toMatch(/[\\/]cli[\\/]main\.js$/);
   expect(spec.argv.slice(2 + KERNEL_NODE_FLAGS.length)).toEqual(['launch', ...PLACEHOLDERS, '--language', 'typescript']);
-  expect(spec).toMatchObject({ language: 'typescript', interrupt_mode: 'signal', env: { MALLOC_ARENA_MAX: '2', TSKERNEL_ORPHAN_TIMEOUT: '600' }, display_name: 'SSH TypeScript (tskernel)' });
+  expect(spec).toMatchObject({
+    language: 'typescript',
+    interrupt_mode: 'signal',
+    env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '262144', TSKERNEL_ORPHAN_TIMEOUT: '600' },
+    display_name: 'SSH TypeScript (tskernel)',
+  });
 });
 
 test('distributed with --ip, --launch-command, a JavaScript kernel under its own name', () => {
@@ -55,7 +60,7 @@ test('distributed with --ip, --launch-command, a JavaScript kernel under its own
   expect(spec.argv).toEqual(['/opt/tskernel/bin/tskernel', 'launch', ...PLACEHOLDERS, '--language', 'javascript', '--ip', '10.0.0.7']);
   expect(spec.display_name).toBe('JS on the cluster');
   expect(spec.metadata.kernel_provisioner.config).toEqual({});
-  expect(spec.env).toEqual({ MALLOC_ARENA_MAX: '2' });
+  expect(spec.env).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '262144' });
 });
 
 test("kubernetes: image in the config, argv runs the gateway's launch_kubernetes.py copied into the spec", () => {
