@@ -41,7 +41,7 @@ export interface RunnerCdpLink {
 
 export interface DebuggerDeps {
   language: 'typescript' | 'javascript';
-  /** Cell naming and the registry of executed/dumped cells (path -> source, generated JS, map). */
+  /** Cell naming and the registry of executed/dumped cells (path -> source, map, async wrapper column). */
   cells: CellFiles;
   /** Publish a DAP event (the host adds nothing; the debugger fills `seq`). */
   emit(event: DapEvent): void;

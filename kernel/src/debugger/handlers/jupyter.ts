@@ -49,7 +49,7 @@ export const dumpCell: Handler<'dumpCell'> = async (ctx, args) => {
   requireObject(args, 'arguments');
   const code = requireString(args.code, 'code');
   const path = ctx.session.cells.pathFor(code);
-  // The runtime records the real transpiled code when the cell runs; don't clobber it.
+  // The runtime records the cell's map and async wrapper when it runs; don't clobber them.
   if (!ctx.session.cells.get(path)) ctx.session.cells.record({ path, source: code });
   return { sourcePath: path };
 };

@@ -75,26 +75,20 @@ export function inlineMapOf(code: string): string | undefined {
   return Buffer.from(code.slice(at + INLINE_PREFIX.length).trim(), 'base64').toString('utf8');
 }
 
-/**
- * Maps positions of a generated cell back to the cell as written. The runner keeps one per cell it
- * ran: it holds the decoded map only (not the code), and parses it on first use.
- */
+/** Maps positions of a generated cell back to the cell as written. */
 export class CellPositions {
   private trace?: TraceMap | null;
-  private json: string | undefined;
 
-  constructor(code: string) {
-    this.json = inlineMapOf(code);
-  }
+  constructor(private readonly code: string) {}
 
   private map(): TraceMap | null {
     if (this.trace === undefined) {
+      const json = inlineMapOf(this.code);
       try {
-        this.trace = this.json ? new TraceMap(this.json) : null;
+        this.trace = json ? new TraceMap(json) : null;
       } catch {
         this.trace = null;
       }
-      this.json = undefined;
     }
     return this.trace;
   }
