@@ -91,6 +91,16 @@ export class WebSocketTransport extends BaseTransport {
     this.markClosed();
   }
 
+  /** Resolves true once the other side has closed the socket, false after `timeoutMs` (the socket is left open). */
+  closedByPeer(timeoutMs: number): Promise<boolean> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onClose = (): void => (clearTimeout(timer), resolve(true));
+      const timer = setTimeout(() => (this.ws.off('close', onClose), resolve(false)), timeoutMs);
+      this.ws.once('close', onClose);
+    });
+  }
+
   /** Resolves once the socket is fully closed (the inspector counts it as gone). */
   closedFully(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
