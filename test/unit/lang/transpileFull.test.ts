@@ -23,6 +23,18 @@ test('plain TypeScript keeps the fast path (no debugger map) and columns map thr
   expect(originalOf(t.generated, 'new Error')).toEqual({ line: 2, column: 16 });
 });
 
+test('a cell whose positions did not move carries no map, and its positions read the same', () => {
+  for (const code of ['x = 1', 'const x: number = 1;\nthrow new Error("x")', 'function f() { return 1 }\n// done\n']) {
+    const t = transpileCell(code, 'typescript', FILE);
+    expect(t.generated).not.toContain('sourceMappingURL');
+    expect(t.generated.split('\n')).toHaveLength(code.split('\n').length);
+  }
+  expect(originalOf(transpileCell('const x: number = 1;\nthrow new Error("x")', 'typescript', FILE).generated, 'new Error')).toEqual({ line: 2, column: 7 });
+  // Moved positions keep their map: a class declaration becomes `var A = class A {}`.
+  expect(originalOf(transpileCell('class A {}\nthrow new Error("y")', 'typescript', FILE).generated, 'class A')).toEqual({ line: 1, column: 1 });
+  expect(transpileCell('class A {}', 'typescript', FILE).generated).toContain('sourceMappingURL');
+});
+
 test('an enum cell goes through the full transform and maps back to its own line', () => {
   const t = transpileCell("enum E { A }\nconst z = 1;\nthrow new Error('where am I')", 'typescript', FILE);
   expect(t.map).toBeDefined();

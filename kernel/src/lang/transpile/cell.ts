@@ -5,7 +5,7 @@
 // when the TypeScript transform moved lines (the debugger binds breakpoints through it). Compile
 // errors come out as one error type with a 1-based position in the cell as written.
 
-import { CellPositions, composeMaps, withInlineMap } from './cellMap';
+import { CellPositions, composeMaps, isIdentityMap, withInlineMap } from './cellMap';
 import { replTransform } from './replTransform';
 import { CellSyntaxError } from './syntaxError';
 import { stripTypes } from './strip';
@@ -42,7 +42,7 @@ export function transpileCell(code: string, language: 'typescript' | 'javascript
       const p = new CellPositions(withInlineMap('', stage.map)).original({ line: e.line ?? 1, column: e.column ?? 1 });
       throw new CellSyntaxError(e.message, p?.line ?? 1, p?.column ?? 1);
     }
-    return assemble(repl, stage.map);
+    return assemble(repl, stage.map, code);
   } catch (e) {
     if (e instanceof CellSyntaxError) throw new CellSyntaxError(e.message, e.line ?? 1, e.column ?? 1);
     throw e;
@@ -50,12 +50,18 @@ export function transpileCell(code: string, language: 'typescript' | 'javascript
 }
 
 function finish(code: string, stage: Stage): TranspiledCell {
-  return assemble(replTransform(stage.code), stage.map);
+  return assemble(replTransform(stage.code), stage.map, code);
 }
 
-function assemble(repl: ReturnType<typeof replTransform>, tsMap: string | undefined): TranspiledCell {
+/**
+ * The generated code carries its map only when positions moved: most cells (`x = 1`, `const`
+ * padded to `var  `, a function) read the same without one, and the runner keeps every cell's
+ * code (V8's compilation cache holds its source).
+ */
+function assemble(repl: ReturnType<typeof replTransform>, tsMap: string | undefined, source: string): TranspiledCell {
   const map = tsMap ? composeMaps(repl.map, tsMap) : repl.map;
-  return { generated: withInlineMap(repl.code, map), isAsync: repl.isAsync, map: tsMap ? map : undefined, wrapperColumn: repl.wrapperColumn };
+  const generated = !tsMap && isIdentityMap(map, repl.code, source) ? repl.code : withInlineMap(repl.code, map);
+  return { generated, isAsync: repl.isAsync, map: tsMap ? map : undefined, wrapperColumn: repl.wrapperColumn };
 }
 
 function toJavaScript(code: string, language: 'typescript' | 'javascript', filename: string): Stage {

@@ -64,6 +64,26 @@ export function composeMaps(outer: string, inner: string, sourceName = 'cell'): 
   return JSON.stringify({ version: 3, sources: [sourceName], names: [], mappings: groups.join(';') });
 }
 
+/**
+ * True when `map` sends every generated position to the same line and column of a source with
+ * as many lines as the generated code (the REPL transform only padded `const` to `var  `, or
+ * changed nothing): the code needs no map, positions read the same without one.
+ */
+export function isIdentityMap(map: string, generated: string, source: string): boolean {
+  if (lineCount(generated) !== lineCount(source)) return false;
+  let identity = true;
+  eachMapping(new TraceMap(map), (m) => {
+    if (m.originalLine !== null && (m.originalLine !== m.generatedLine || m.originalColumn !== m.generatedColumn)) identity = false;
+  });
+  return identity;
+}
+
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 export function withInlineMap(code: string, map: string): string {
   return `${code}\n${INLINE_PREFIX}${Buffer.from(map, 'utf8').toString('base64')}`;
 }
