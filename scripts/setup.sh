@@ -30,6 +30,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The framework servers the attach tests run (test/fixtures/frameworks: Express, Fastify, Koa) have
+# their own install, like a user's project beside the notebook.
+FW=test/fixtures/frameworks
+if [ ! -d "$FW/node_modules" ] || [ "$FW/package-lock.json" -nt "$FW/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in $FW"
+  (cd "$FW" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "setup: building"
 # The kernel (tsc -b kernel) and the JupyterLab extension (labextension/prebuilt).
 npm run --silent build
