@@ -1,7 +1,8 @@
 // Helpers for the attach-dap tests: a real `http` server file in a temp dir, started as a child
 // Node process (optionally with --inspect or the agent preloaded), its ports read from its own
 // output, HTTP requests, and the DAP steps every attach way shares (breakpoint in the handler,
-// real request, stop on the server's thread, stack/variables/evaluate, next, continue). No sleeps.
+// real request, stop on the server's thread, stack/variables/evaluate, next, continue), and the
+// shared kernel + DAP session a test file runs them with (attachSuite). No sleeps.
 
 import { httpGet, waitForText } from '../attach/attachHelpers';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -10,7 +11,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DapClient, varNamed } from '../../helpers/dapClient';
+import { DapClient, varNamed } from '../../helpers/dapClient';
+import { KernelClient } from '../../helpers/kernelClient';
 
 /** Line 3 is the breakpoint line (the handler's first statement), line 4 the next one. */
 export const SERVER_JS = [
@@ -81,6 +83,33 @@ export class ServerScope {
 }
 
 /** Resolves with the error code of a TCP connect to the port (ECONNREFUSED when closed), or 'open'. */
+export interface AttachSuite {
+  readonly kc: KernelClient;
+  readonly dap: DapClient;
+  readonly servers: ServerScope;
+}
+
+/**
+ * One TypeScript kernel with its DAP session started, shared by a file's tests (registered as
+ * jest hooks); after each test no attach, waiting agent or server is left, whether it passed or not.
+ */
+export function attachSuite(): AttachSuite {
+  const suite = { servers: new ServerScope() } as { kc: KernelClient; dap: DapClient; servers: ServerScope };
+  beforeAll(async () => {
+    suite.kc = await KernelClient.start({ language: 'typescript' });
+    suite.dap = new DapClient(suite.kc);
+    await suite.dap.start();
+  });
+  afterEach(async () => {
+    await suite.dap?.resetAttach();
+    await suite.servers.stopAll();
+  });
+  afterAll(async () => {
+    await suite.kc?.shutdown();
+  });
+  return suite;
+}
+
 export function probePort(port: number): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve('open')));

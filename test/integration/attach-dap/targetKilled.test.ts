@@ -4,29 +4,13 @@
 jest.setTimeout(120000);
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { DapClient } from '../../helpers/dapClient';
-import { KernelClient } from '../../helpers/kernelClient';
-import { ServerScope, setServerBreakpoint, writeServer } from './serverHelpers';
+import { attachSuite, setServerBreakpoint, writeServer } from './serverHelpers';
 
 const CYCLES = 4;
-let kc: KernelClient;
-let dap: DapClient;
-const servers = new ServerScope();
-
-beforeAll(async () => {
-  kc = await KernelClient.start({ language: 'typescript' });
-  dap = new DapClient(kc);
-  await dap.start();
-});
-afterEach(async () => {
-  await dap.resetAttach();
-  await servers.stopAll();
-});
-afterAll(async () => {
-  await kc?.shutdown();
-});
+const suite = attachSuite();
 
 test(`a target killed while stopped at a breakpoint, ${CYCLES} times; the notebook debugs on`, async () => {
+  const { kc, dap, servers } = suite;
   const file = writeServer();
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     const server = await servers.start(file, ['--inspect-port=0']);
