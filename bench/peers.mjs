@@ -69,7 +69,8 @@ function writeSpec(name, spec) {
 
 function writeSpecs(bins) {
   fs.rmSync(path.join(JUPYTER, 'kernels'), { recursive: true, force: true });
-  const main = path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
+  // TSKERNEL_BENCH_MAIN: another build's cli/main.js (A/B runs against a copy of an earlier dist).
+  const main = process.env.TSKERNEL_BENCH_MAIN ?? path.join(ROOT, 'kernel', 'dist', 'cli', 'main.js');
   if (!fs.existsSync(main)) throw new Error('kernel/dist is missing: npm run build first');
   // As `tskernel install` writes it: the kernel's Node flags and environment (common/kernelEnv.ts).
   const { KERNEL_ENV, KERNEL_NODE_FLAGS } = createRequire(import.meta.url)(path.join(ROOT, 'kernel', 'dist', 'common', 'kernelEnv.js'));

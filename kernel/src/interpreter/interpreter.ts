@@ -95,6 +95,18 @@ export class Interpreter {
     if (ctx.interrupted()) return { kind: 'error', error: INTERRUPTED };
     if (!code.trim()) return { kind: 'empty' };
 
+    // (3, queued here: see below.)
+    const lang = this.d.lang;
+    const mode = this.d.language === 'typescript' && lang && lang.needsCheck(code) ? this.checkMode : 'off';
+    let report: Promise<Diagnostic[]> | undefined;
+    const reportSoon = lang?.isWarm() ?? false;
+    if (mode !== 'off' && lang) {
+      report = lang.check(code).catch((e: Error) => {
+        log.warn('type check failed', e);
+        return [];
+      });
+    }
+
     // 2. TypeScript -> JavaScript with REPL semantics, lines preserved.
     const path = this.d.cells.pathFor(source);
     let generated: string;
@@ -111,25 +123,17 @@ export class Interpreter {
     this.d.cells.record({ path, source, map, wrapperColumn, executionCount: count });
 
     // 3. Type check: strict blocks, warn runs beside the cell. The checker sees cells in the
-    //    order they are added, so the cell is added right after its check is queued.
-    const lang = this.d.lang;
-    const mode = this.d.language === 'typescript' && lang && lang.needsCheck(code) ? this.checkMode : 'off';
-    let report: Promise<Diagnostic[]> | undefined;
-    const reportSoon = lang?.isWarm() ?? false;
-    if (mode !== 'off' && lang) {
-      report = lang.check(code).catch((e: Error) => {
-        log.warn('type check failed', e);
-        return [];
-      });
-      if (mode === 'strict') {
-        const diags = (await report).filter((d) => d.category === 'error');
-        if (ctx.interrupted()) return { kind: 'error', error: INTERRUPTED };
-        if (diags.length) {
-          const text = lang.format(diags, code, label);
-          return { kind: 'error', error: { ename: 'TypeError', evalue: `${diags.length} type error${diags.length > 1 ? 's' : ''} (strict type checking)`, traceback: text.split('\n') } };
-        }
-        report = undefined;
+    //    order they are added, so the cell is added right after its check is queued. The check
+    //    is queued before the transpile (step 2), which it does not need: the check is what the
+    //    reply of a typed cell waits for, so it starts as early as it can.
+    if (mode === 'strict' && lang && report) {
+      const diags = (await report).filter((d) => d.category === 'error');
+      if (ctx.interrupted()) return { kind: 'error', error: INTERRUPTED };
+      if (diags.length) {
+        const text = lang.format(diags, code, label);
+        return { kind: 'error', error: { ename: 'TypeError', evalue: `${diags.length} type error${diags.length > 1 ? 's' : ''} (strict type checking)`, traceback: text.split('\n') } };
       }
+      report = undefined;
     }
     lang?.addCell(code, count);
     return { kind: 'run', path, generated, isAsync, report, reportSoon, code };

@@ -5,6 +5,7 @@
 
 import { CellPositions } from '../../../kernel/src/lang/transpile/cellMap';
 import { type CellSyntaxError, transpileCell } from '../../../kernel/src/lang/transpile/cell';
+import { replTransform } from '../../../kernel/src/lang/transpile/replTransform';
 import { isTypeStrippedFrom } from '../../../kernel/src/debugger/scripts';
 
 const FILE = '/tmp/cell.ts';
@@ -33,6 +34,19 @@ test('a cell whose positions did not move carries no map, and its positions read
   // Moved positions keep their map: a class declaration becomes `var A = class A {}`.
   expect(originalOf(transpileCell('class A {}\nthrow new Error("y")', 'typescript', FILE).generated, 'class A')).toEqual({ line: 1, column: 1 });
   expect(transpileCell('class A {}', 'typescript', FILE).generated).toContain('sourceMappingURL');
+});
+
+test('the REPL transform builds no map for code it leaves as it is; a transformed cell keeps the TypeScript map', () => {
+  for (const code of ['1 + 1', 'x', 'f(1).g', 'x = 2;\nx * 3']) {
+    expect(replTransform(code)).toMatchObject({ code, map: undefined, isAsync: false });
+    expect(transpileCell(code, 'typescript', FILE).generated).toBe(code);
+  }
+  expect(replTransform('let y = 1').map).toBeDefined();
+  // An enum needs the TypeScript transform; its output needs no REPL edit, and the map it carries
+  // is the TypeScript one, back to the cell as written.
+  const t = transpileCell("enum E { A }\nE.A;\nthrow new Error('here')", 'typescript', FILE);
+  expect(t.map).toBeDefined();
+  expect(originalOf(t.generated, 'new Error')).toEqual({ line: 3, column: 7 });
 });
 
 test('an enum cell goes through the full transform and maps back to its own line', () => {

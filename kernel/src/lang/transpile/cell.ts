@@ -59,8 +59,9 @@ function finish(code: string, stage: Stage): TranspiledCell {
  * code (V8's compilation cache holds its source).
  */
 function assemble(repl: ReturnType<typeof replTransform>, tsMap: string | undefined, source: string): TranspiledCell {
-  const map = tsMap ? composeMaps(repl.map, tsMap) : repl.map;
-  const generated = !tsMap && isIdentityMap(map, repl.code, source) ? repl.code : withInlineMap(repl.code, map);
+  // No REPL map: the REPL transform left the code as it was (positions are the stage's own).
+  const map = tsMap && repl.map ? composeMaps(repl.map, tsMap) : (tsMap ?? repl.map);
+  const generated = map === undefined || (!tsMap && isIdentityMap(map, repl.code, source)) ? repl.code : withInlineMap(repl.code, map);
   return { generated, isAsync: repl.isAsync, map: tsMap ? map : undefined, wrapperColumn: repl.wrapperColumn };
 }
 

@@ -19,8 +19,8 @@ export interface ReplOutput {
   isAsync: boolean;
   /** Names the cell declares at top level (for the debugger's and checker's benefit). */
   declared: string[];
-  /** Source map (v3 JSON) from `code` to the input, at token boundaries. */
-  map: string;
+  /** Source map (v3 JSON) from `code` to the input, at token boundaries; undefined when `code` is the input unchanged. */
+  map?: string;
   /** Column (0-based, line 1) where the async wrapper's function starts, when the cell has one. */
   wrapperColumn?: number;
 }
@@ -35,7 +35,6 @@ function parse(code: string): acorn.Program {
       allowAwaitOutsideFunction: true,
       allowReturnOutsideFunction: false,
       allowHashBang: true,
-      locations: true,
     });
   } catch (e) {
     const err = e as SyntaxError & { loc?: { line: number; column: number } };
@@ -118,7 +117,9 @@ export function replTransform(code: string): ReplOutput {
     s.append('\n})()');
     wrapperColumn = prefix.length;
   }
-  return { code: s.toString(), isAsync, declared: [...new Set(declared)], map: s.generateMap({ hires: 'boundary', includeContent: false }).toString(), wrapperColumn };
+  // Most cells (an expression, an assignment, a call) need no edit: no map to build or to read.
+  const map = s.hasChanged() ? s.generateMap({ hires: 'boundary', includeContent: false }).toString() : undefined;
+  return { code: s.toString(), isAsync, declared: [...new Set(declared)], map, wrapperColumn };
 }
 
 function rewriteStatement(stmt: Node, s: MagicString, code: string, isAsync: boolean, declared: string[]): void {
