@@ -161,6 +161,29 @@ describe('LanguageService (TypeScript)', () => {
     expect(g.data['text/plain']).toContain('Greets someone.');
   });
 
+  it('reads doc comments on demand: lib, Node typings, a cell, a parameter, inside a call', async () => {
+    // The program keeps no JSDoc of .ts files (docComments.ts): each comes from its declaration.
+    const text = async (code: string, cursor = code.length): Promise<string> => String((await ls.inspect(code, cursor, 0)).data['text/plain']);
+    const max = await text('Math.max');
+    expect(max).toContain('Returns the larger of a set of supplied numeric expressions.');
+    expect(max).toContain('@param values Numeric expressions to be evaluated.');
+    const cwd = await text('process.cwd');
+    expect(cwd).toContain('returns the current working directory');
+    expect(cwd).toContain('@since v0.1.8');
+    await run('/** Doubles a number.\n * @param n the number to double\n */\nfunction twice(n: number): number {\n  return 2 * n;\n}');
+    const twice = await text('twice(3)', 2);
+    expect(twice).toContain('Doubles a number.');
+    expect(twice).toContain('@param n the number to double');
+    expect(await text(...at('twice(|'))).toContain('Doubles a number.');
+    const param = '/** @param x how many to take */\nfunction take(x: number) {\n  return x;\n}';
+    expect(await text(param, param.lastIndexOf('x'))).toContain('how many to take');
+    // A member without a doc comment shows none, not its interface's.
+    const member = '/** The box. */\ninterface Box2 {\n  size: number;\n}\ndeclare const b: Box2;\nb.size';
+    const size = await text(member);
+    expect(size).toContain('size: number');
+    expect(size).not.toContain('The box.');
+  });
+
   it('shows the callee signature inside call parentheses and the source at detail level 1', async () => {
     const [code, cursor] = at('greet(|');
     const r = await ls.inspect(code, cursor, 0);

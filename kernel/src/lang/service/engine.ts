@@ -20,6 +20,7 @@ import { blankMagics } from '../magics';
 import { cellDiagnostics } from './diagnostics';
 import { completeAt, detailsAt } from './completions';
 import { inspectAt } from './quickInfo';
+import { PROGRAM_JSDOC_MODE } from './docComments';
 import { isCompleteTs } from './isCompleteTs';
 import { NODE_SHIM } from './nodeShim';
 import { Preparser } from './preparse';
@@ -65,7 +66,7 @@ export class Engine {
     this.host.setFile(this.model.scopeFile, '');
     for (const file of this.model.currentFiles) this.host.setFile(file, '');
     if (init.extraDeclarations) this.host.setFile(globalsFile, init.extraDeclarations);
-    const registry = ts.createDocumentRegistry();
+    const registry = ts.createDocumentRegistry(undefined, undefined, PROGRAM_JSDOC_MODE);
     this.ls = ts.createLanguageService(this.host, registry);
     this.preparser = new Preparser(nodeTypes ? [nodeTypes] : [], this.options, this.host, registry);
     for (const c of init.cells) this.addCell(c.code, c.executionCount);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { resolveCompatModule } from './compatModules';
 import { resolveKernelModule } from './kernelModules';
+import { PROGRAM_JSDOC_MODE } from './docComments';
 import type { NotebookModel } from './notebookModel';
 
 const EXTENSIONS: ReadonlyMap<string, ts.Extension> = new Map([
@@ -29,6 +30,8 @@ export class NotebookHost implements ts.LanguageServiceHost {
   private failedResolutions = 0;
   /** Bumped by every change and by `newRequest()`: the language service re-checks files only then. */
   private projectVersion = 0;
+  /** Doc comments are read on demand (docComments.ts), not kept in the program. */
+  readonly jsDocParsingMode = PROGRAM_JSDOC_MODE;
 
   constructor(
     private readonly model: NotebookModel,

@@ -1,7 +1,8 @@
 // Inspection (Shift+Tab) at a cursor: TypeScript's quick info for the symbol under or just before
 // the cursor; for names from earlier cells, the info at their declaration in the defining cell
-// (not at the generated import); inside a call's parentheses, the callee's signature. Detail
-// level ≥ 1 adds the declaration's source text.
+// (not at the generated import); inside a call's parentheses, the callee's signature. The doc
+// comment is read from the declaration (docComments.ts: the program keeps no JSDoc of .ts files).
+// Detail level ≥ 1 adds the declaration's source text.
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -9,6 +10,7 @@ import type { InspectResult } from './protocol';
 import type { NotebookModel, RenderedCell } from './notebookModel';
 import { cleanDisplay, docText, tagLines } from './display';
 import { declarationOf } from './declaredNames';
+import { readDocComment } from './docComments';
 import { nodeAt } from './parse';
 
 const SOURCE_MAX_LINES = 40;
@@ -32,6 +34,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
       tags: tagLines(qi.tags),
       kind: qi.kind,
     };
+    if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), ls.getDefinitionAtPosition(found.file, qi.textSpan.start)));
   } else {
     const help = ls.getSignatureHelpItems(cell.fileName, pos + cell.offset, undefined);
     const item = help?.items[help.selectedItemIndex];
@@ -44,9 +47,22 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
       tags: tagLines(item.tags),
       kind: 'call',
     };
+    if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), calleeDefinitions(ls, cell.fileName, help.applicableSpan.start)));
   }
   if (detailLevel >= 1 && found?.def) result.source = sourceOf(ls, model, found.def);
   return result;
+}
+
+function withDocs(result: InspectResult, doc: { documentation: string; tags: string[] } | undefined): void {
+  if (doc) ((result.documentation = doc.documentation), (result.tags = doc.tags));
+}
+
+/** Where the callee of the call whose arguments start at `argsStart` is declared. */
+function calleeDefinitions(ls: ts.LanguageService, file: string, argsStart: number): readonly ts.DefinitionInfo[] | undefined {
+  const sf = ls.getProgram()?.getSourceFile(file);
+  let node = sf ? nodeAt(sf, argsStart) : undefined;
+  while (node && !((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments && node.arguments.pos === argsStart)) node = node.parent;
+  return node && (ts.isCallExpression(node) || ts.isNewExpression(node)) ? ls.getDefinitionAtPosition(file, node.expression.getEnd() - 1) : undefined;
 }
 
 function locate(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number): Located | undefined {
