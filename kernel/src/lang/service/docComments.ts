@@ -57,9 +57,10 @@ function parameterDoc(sf: ts.SourceFile, param: ts.ParameterDeclaration): DocCom
   const name = param.name.text;
   const fn = param.parent;
   const items = jsDocOf(sf, ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent : fn);
-  for (const doc of items?.docs ?? []) {
+  if (!items) return undefined;
+  for (const doc of items.docs) {
     for (const tag of doc.tags ?? []) {
-      if (ts.isJSDocParameterTag(tag) && tag.name.getText(items?.sf) === name) {
+      if (ts.isJSDocParameterTag(tag) && tag.name.getText(items.sf) === name) {
         const text = ts
           .getTextOfJSDocComment(tag.comment)
           ?.replace(/^\s*-\s*/, '')

@@ -10,7 +10,7 @@ import type { InspectResult } from './protocol';
 import type { NotebookModel, RenderedCell } from './notebookModel';
 import { cleanDisplay, docText, tagLines } from './display';
 import { declarationOf } from './declaredNames';
-import { readDocComment } from './docComments';
+import { type DocComment, readDocComment } from './docComments';
 import { nodeAt } from './parse';
 
 const SOURCE_MAX_LINES = 40;
@@ -19,7 +19,8 @@ const NOT_FOUND: InspectResult = { found: false, signature: '', documentation: '
 interface Located {
   qi: ts.QuickInfo;
   file: string;
-  def: ts.DefinitionInfo | undefined;
+  /** Where the symbol is declared (its doc comment is read there). */
+  defs: readonly ts.DefinitionInfo[];
 }
 
 export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number, detailLevel: number): InspectResult {
@@ -34,7 +35,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
       tags: tagLines(qi.tags),
       kind: qi.kind,
     };
-    if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), ls.getDefinitionAtPosition(found.file, qi.textSpan.start)));
+    if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), found.defs));
   } else {
     const help = ls.getSignatureHelpItems(cell.fileName, pos + cell.offset, undefined);
     const item = help?.items[help.selectedItemIndex];
@@ -49,11 +50,12 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
     };
     if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), calleeDefinitions(ls, cell.fileName, help.applicableSpan.start)));
   }
-  if (detailLevel >= 1 && found?.def) result.source = sourceOf(ls, model, found.def);
+  const def = found && primaryDefinition(found.defs, found.file);
+  if (detailLevel >= 1 && def) result.source = sourceOf(ls, model, def);
   return result;
 }
 
-function withDocs(result: InspectResult, doc: { documentation: string; tags: string[] } | undefined): void {
+function withDocs(result: InspectResult, doc: DocComment | undefined): void {
   if (doc) ((result.documentation = doc.documentation), (result.tags = doc.tags));
 }
 
@@ -72,7 +74,6 @@ function locate(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell
   let qi = ls.getQuickInfoAtPosition(file, pos + off);
   if (!inCell(qi) && pos > 0) qi = ls.getQuickInfoAtPosition(file, pos + off - 1);
   if (!inCell(qi)) return undefined;
-  const def = definitionOf(ls, file, qi.textSpan.start);
   const name = cell.blanked.slice(qi.textSpan.start - off, qi.textSpan.start - off + qi.textSpan.length);
   const definer = cell.imported.get(name);
   if (definer && refersToPrefix(ls, file, qi.textSpan.start, off)) {
@@ -80,9 +81,9 @@ function locate(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell
     const sf = ls.getProgram()?.getSourceFile(definer.fileName);
     const id = sf ? declarationOf(sf, name) : undefined;
     const there = id && sf ? ls.getQuickInfoAtPosition(definer.fileName, id.getStart(sf)) : undefined;
-    if (id && sf && there) return { qi: there, file: definer.fileName, def: definitionOf(ls, definer.fileName, id.getStart(sf)) };
+    if (id && sf && there) return { qi: there, file: definer.fileName, defs: ls.getDefinitionAtPosition(definer.fileName, there.textSpan.start) ?? [] };
   }
-  return { qi, file, def };
+  return { qi, file, defs: ls.getDefinitionAtPosition(file, qi.textSpan.start) ?? [] };
 }
 
 /** Whether the identifier at `pos` resolves to the generated prefix (a name from an earlier cell). */
@@ -95,9 +96,8 @@ function refersToPrefix(ls: ts.LanguageService, file: string, pos: number, off: 
   return decls.length > 0 && decls.every((d) => d.getSourceFile() === sf && d.getStart() < off);
 }
 
-function definitionOf(ls: ts.LanguageService, file: string, pos: number): ts.DefinitionInfo | undefined {
-  const defs = ls.getDefinitionAtPosition(file, pos);
-  if (!defs || defs.length === 0) return undefined;
+/** The declaration whose source detail level 1 shows: one outside `file` (the cell) if any. */
+function primaryDefinition(defs: readonly ts.DefinitionInfo[], file: string): ts.DefinitionInfo | undefined {
   return defs.find((d) => d.fileName !== file) ?? defs[0];
 }
 
