@@ -18,7 +18,7 @@ import type { LanguageFeatures } from '../core/ports';
 import type { IDebugger } from '../debugger/api';
 import { Interpreter, loadTranspiler } from '../interpreter/interpreter';
 import { Magics } from '../interpreter/magics';
-import { keepStripperOnBaselineCompiler, warmUpStripper } from '../lang/transpile/strip';
+import { warmUpBlanking } from '../lang/transpile/blankTypes';
 import { RuntimeClient } from '../runtime/client';
 import { readConnectionFile } from '../wire/connection';
 import { WireServer } from '../wire/server';
@@ -135,11 +135,10 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   // Off the start-up path: the TypeScript stripper, the language service, the debugger. The
   // stripper's warm-up blocks for ~60 ms, so it waits until the frontend's first kernel_info has
   // been answered (clients send it right after connecting); a cell before then loads it itself.
-  keepStripperOnBaselineCompiler();
   setTimeout(() => {
     try {
       loadTranspiler();
-      if (opts.language === 'typescript') warmUpStripper();
+      if (opts.language === 'typescript') warmUpBlanking();
     } catch (e) {
       log.warn('stripper warm-up failed', e);
     }

@@ -8,6 +8,7 @@
 import { CellPositions, composeMaps, isIdentityMap, withInlineMap } from './cellMap';
 import { replTransform } from './replTransform';
 import { CellSyntaxError } from './syntaxError';
+import { NeedsTransform } from './blankTypes';
 import { stripTypes } from './strip';
 import { fullTransform, looksLikeJsx, mayNeedFullTransform } from './tsTransform';
 export { CellSyntaxError } from './syntaxError';
@@ -25,8 +26,6 @@ interface Stage {
   code: string;
   map?: string;
 }
-
-const NEEDS_TRANSFORM = /not supported in strip-only mode/;
 
 export function transpileCell(code: string, language: 'typescript' | 'javascript', filename: string): TranspiledCell {
   try {
@@ -73,8 +72,8 @@ function toJavaScript(code: string, language: 'typescript' | 'javascript', filen
   try {
     return stripTypes(code, filename, { strictStrip: true });
   } catch (e) {
-    if (!(e instanceof CellSyntaxError)) throw e;
-    if (NEEDS_TRANSFORM.test(e.message) || looksLikeJsx(code)) return full();
+    if (e instanceof NeedsTransform) return full();
+    if (e instanceof CellSyntaxError && looksLikeJsx(code)) return full();
     throw e;
   }
 }

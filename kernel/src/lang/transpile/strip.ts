@@ -1,10 +1,10 @@
-// TypeScript -> JavaScript for cells and local .ts modules. First choice: amaro (the SWC-based
-// stripper Node itself vendors) in strip-only mode, which blanks types and keeps every line and
-// column. For local modules, code that needs a real transform (enums, namespaces, parameter
-// properties) goes through amaro's transform mode and comes back with a source map; cells ask
-// for strip-only (`strictStrip`) and use the TypeScript transform instead (tsTransform.ts).
+// TypeScript -> JavaScript for cells and local .ts modules. First choice: blanking the types
+// (blankTypes.ts), which keeps every line and column. Code that needs a real transform (enums,
+// namespaces, parameter properties) is reported to cells (`strictStrip`), which use the
+// TypeScript transform (tsTransform.ts); local modules go through amaro's transform mode (SWC as
+// WebAssembly, loaded only then) and come back with a source map.
 
-import { setFlagsFromString } from 'node:v8';
+import { blankTypes, NeedsTransform } from './blankTypes';
 import { CellSyntaxError } from './syntaxError';
 
 export interface StripResult {
@@ -14,53 +14,28 @@ export interface StripResult {
 }
 
 interface Amaro {
-  transformSync(code: string, opts: { mode: 'strip-only' | 'transform'; sourceMap?: boolean; filename?: string }): { code: string; map?: string };
+  transformSync(code: string, opts: { mode: 'transform'; sourceMap: boolean; filename: string }): { code: string; map?: string };
 }
 
 let amaro: Amaro | undefined;
-let baselineOnly = false;
-function load(): Amaro {
-  if (!amaro) {
-    // V8's baseline WebAssembly compiler only (Liftoff), when the process asked for it: the flag
-    // applies to modules compiled after it is set, so it goes before SWC's module is loaded.
-    if (baselineOnly) setFlagsFromString('--liftoff-only');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    amaro = require('amaro') as Amaro;
-  }
-  return amaro;
-}
 
 /**
- * Keeps the stripper's WebAssembly (SWC, 2.6 MB) on V8's baseline compiler. For the kernel
- * process, which strips every cell: TurboFan's optimized copy of the hot functions grew the
- * process by ~35 MB over its first thousand cells, kept for its life, to save ~0.05 ms per cell
- * (a 10-line cell strips in 0.2 ms either way). Not for the runner: its flag would also slow the
- * user's own WebAssembly.
+ * `code` without its types. Throws CellSyntaxError for invalid code, and NeedsTransform (with
+ * `strictStrip`) for code that blanking cannot run.
  */
-export function keepStripperOnBaselineCompiler(): void {
-  baselineOnly = true;
-}
-
-/** Loads the stripper ahead of the first cell so the first TypeScript cell is not slower. */
-export function warmUpStripper(): void {
-  load().transformSync('let a: number = 1;', { mode: 'strip-only' });
-}
-
-const NEEDS_TRANSFORM = /not supported in strip-only mode/;
-
 export function stripTypes(code: string, filename = 'cell.ts', opts: { strictStrip?: boolean } = {}): StripResult {
-  const a = load();
   try {
-    return { code: a.transformSync(code, { mode: 'strip-only', filename }).code };
+    return { code: blankTypes(code) };
   } catch (e) {
-    const text = amaroMessage(e);
-    if (opts.strictStrip || !NEEDS_TRANSFORM.test(text)) throw toSyntaxError(text);
-    try {
-      const out = a.transformSync(code, { mode: 'transform', sourceMap: true, filename });
-      return { code: out.code, map: out.map };
-    } catch (e2) {
-      throw toSyntaxError(amaroMessage(e2));
-    }
+    if (!(e instanceof NeedsTransform) || opts.strictStrip) throw e;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    amaro ??= require('amaro') as Amaro;
+    const out = amaro.transformSync(code, { mode: 'transform', sourceMap: true, filename });
+    return { code: out.code, map: out.map };
+  } catch (e) {
+    throw toSyntaxError(amaroMessage(e));
   }
 }
 

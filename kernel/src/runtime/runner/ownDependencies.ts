@@ -1,10 +1,10 @@
-// The runner's own npm dependencies (type stripper, resolver, the TypeScript compiler for cells
+// The runner's own npm dependencies (type strippers, resolver, the TypeScript compiler for cells
 // that need the full transform, source-map code): not user code, so they are hidden from stack
 // traces, pauses and Kernel Sources. One list, used by the agent's hidden paths and by errors.ts.
 
 import * as path from 'node:path';
 
-const OWN_PACKAGES = ['amaro', 'import-meta-resolve', 'typescript', 'magic-string', '@jridgewell/trace-mapping', '@jridgewell/sourcemap-codec', '@jridgewell/resolve-uri'];
+const OWN_PACKAGES = ['sucrase', 'amaro', 'import-meta-resolve', 'typescript', 'magic-string', '@jridgewell/trace-mapping', '@jridgewell/sourcemap-codec', '@jridgewell/resolve-uri'];
 
 let dirs: string[] | undefined;
 
