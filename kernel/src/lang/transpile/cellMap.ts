@@ -98,11 +98,17 @@ export function inlineMapOf(code: string): string | undefined {
 /** Maps positions of a generated cell back to the cell as written. */
 export class CellPositions {
   private trace?: TraceMap | null;
+  /** The generated code, kept only when it carries an inline map (read on first use). */
+  private readonly code: string | undefined;
 
-  constructor(private readonly code: string) {}
+  constructor(code: string) {
+    // Most cells have no map: nothing to keep for them (the runner holds one of these per cell).
+    if (code.includes(INLINE_PREFIX)) this.code = code;
+    else this.trace = null;
+  }
 
   private map(): TraceMap | null {
-    if (this.trace === undefined) {
+    if (this.trace === undefined && this.code !== undefined) {
       const json = inlineMapOf(this.code);
       try {
         this.trace = json ? new TraceMap(json) : null;
@@ -110,7 +116,7 @@ export class CellPositions {
         this.trace = null;
       }
     }
-    return this.trace;
+    return this.trace ?? null;
   }
 
   /**
