@@ -1,5 +1,5 @@
-// The kernel's ZeroMQ endpoints: ROUTER shell/control/stdin, PUB iopub, and the heartbeat echo
-// off the main thread (heartbeat.ts). Decodes and verifies incoming frames (bad ones are logged and
+// The kernel's ZeroMQ endpoints: ROUTER shell/control/stdin, PUB iopub, and the REP heartbeat on
+// its own thread (heartbeat.ts). Decodes and verifies incoming frames (bad ones are logged and
 // dropped), hands messages to one callback, and signs and queues outgoing ones. Frames larger
 // than the configured maximum (limits.ts) are refused by libzmq before they are read.
 // Knows nothing about handlers.
@@ -56,8 +56,11 @@ export class WireServer {
       this.control.bind(endpoint(i, i.control_port)),
       this.stdin.bind(endpoint(i, i.stdin_port)),
       this.iopub.bind(endpoint(i, i.iopub_port)),
-      this.hb.start(),
     ]);
+    // Not awaited: the worker takes ~80 ms to boot and load ZeroMQ, which would delay the first
+    // kernel_info_reply. Pings sent before it has bound wait in the client's socket (ZeroMQ
+    // reconnects until the endpoint exists) and are answered as soon as it has.
+    this.hb.start().catch((e: Error) => log.error('the heartbeat could not start: frontends will consider this kernel dead', e));
     void this.receive('control', this.control, onMessage);
     void this.receive('shell', this.shell, onMessage);
     void this.receive('stdin', this.stdin, onMessage);
