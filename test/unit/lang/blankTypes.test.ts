@@ -2,6 +2,8 @@
 // its line and column, the JavaScript meaning what the TypeScript meant (ASI hazards), code that
 // needs a transform reported, syntax errors at their cell position.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as acorn from 'acorn';
 import { blankTypes, NeedsTransform } from '../../../kernel/src/lang/transpile/blankTypes';
 import { CellSyntaxError } from '../../../kernel/src/lang/transpile/syntaxError';
@@ -119,3 +121,43 @@ test('syntax errors name the token at its 1-based cell position', () => {
   expect(e).toMatchObject({ line: 2, column: 14, message: "Unexpected token ';'" });
   expect(err('let y: = 1')).toMatchObject({ line: 1, column: 8 });
 });
+
+test("every TypeScript file of this repository blanks as amaro's strip-only mode strips it", () => {
+  // amaro (SWC, what Node's own type stripping runs) as the reference: the same characters kept
+  // at every token, the same files refused for needing a transform. Where blanking adds a `;`
+  // (an empty statement ending the line before a type-only declaration), amaro may leave a space.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const amaro = require('amaro') as { transformSync(code: string, o: { mode: 'strip-only' }): { code: string } };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('sucrase/dist/parser') as { parse(c: string, jsx: boolean, ts: boolean, flow: boolean): { tokens: { start: number; end: number }[] } };
+  const root = path.resolve(__dirname, '../../..');
+  const files = ['kernel/src', 'test/unit', 'test/integration', 'test/helpers', 'labextension/src'].flatMap((d) => listTs(path.join(root, d)));
+  expect(files.length).toBeGreaterThan(300);
+  let compared = 0;
+  for (const f of files) {
+    const code = fs.readFileSync(f, 'utf8');
+    let want: string | undefined;
+    try {
+      want = amaro.transformSync(code, { mode: 'strip-only' }).code;
+    } catch (e) {
+      if (/not supported in strip-only mode/.test(String((e as Error).message ?? e))) expect(() => blankTypes(code)).toThrow(NeedsTransform);
+      continue;
+    }
+    const got = blankTypes(code);
+    expect([f, got.length]).toEqual([f, want.length]);
+    const same = (i: number): boolean => got[i] === want[i] || (got[i] === ';' && want[i] === ' ');
+    for (const t of parse(code, false, true, false).tokens) {
+      for (let i = t.start; i < t.end; i++) if (!same(i)) expect([f, i, got.slice(t.start, t.end)]).toEqual([f, i, want.slice(t.start, t.end)]);
+    }
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(200);
+});
+
+function listTs(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : listTs(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
