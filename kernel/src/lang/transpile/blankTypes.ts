@@ -126,7 +126,7 @@ class Walk {
     return t !== undefined && t.type === this.s.tt.name && this.text(t) === word;
   }
 
-  /** A maximal run of type tokens: blanked with the gaps between them. */
+  /** A maximal run of type tokens: each blanked (comments and line breaks between them stay). */
   private typeRun(): void {
     const { tt } = this.s;
     const first = this.i;
