@@ -8,8 +8,8 @@
 // checker includes node_modules/@types of the notebook folder and all its parents, and the
 // repository's dev typings would weigh on every check and ~110 MB of RSS), unless --notebook-dir
 // names another (e.g. a project with many @types packages).
-// Options: --rounds N (default 60), --skip a,b (leave kernels out: tskernel, deno, tslab, ipykernel),
-// --notebook-dir DIR.
+// Options: --rounds N (default 60), --interrupts N (busy-loop interrupts per kernel, default 5),
+// --skip a,b (leave kernels out: tskernel, deno, tslab, ipykernel), --notebook-dir DIR.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -32,6 +32,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? argv[i + 1] : dflt;
 };
 const rounds = Number(opt('--rounds', 60));
+const interrupts = Number(opt('--interrupts', 5));
 const skip = new Set(String(opt('--skip', '')).split(',').filter(Boolean));
 const ownNotebookDir = !opt('--notebook-dir', '');
 const notebookDir = path.resolve(opt('--notebook-dir', '') || fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-peers-notebook-')));
@@ -150,7 +151,7 @@ writeSpecs(bins);
 const kernels = ['tskernel', 'deno', 'tslab', 'ipykernel'].filter((k) => !skip.has(k));
 log(`driving ${kernels.join(', ')} (${rounds} rounds) in ${notebookDir}`);
 fs.mkdirSync(notebookDir, { recursive: true });
-const r = spawnSync(PYTHON, [path.join(here, 'peers_driver.py'), '--jupyter-path', JUPYTER, '--rounds', String(rounds), ...kernels], {
+const r = spawnSync(PYTHON, [path.join(here, 'peers_driver.py'), '--jupyter-path', JUPYTER, '--rounds', String(rounds), '--interrupts', String(interrupts), ...kernels], {
   cwd: notebookDir,
   stdio: ['ignore', 'pipe', 'inherit'],
   maxBuffer: 64 * 2 ** 20,
