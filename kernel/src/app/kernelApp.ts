@@ -133,7 +133,7 @@ export async function startKernel(opts: KernelOptions): Promise<void> {
   process.on('unhandledRejection', (e) => log.error('unhandled rejection in the kernel (kept running)', e));
 
   // Off the start-up path: the TypeScript stripper, the language service, the debugger. The
-  // stripper's warm-up blocks for ~60 ms, so it waits until the frontend's first kernel_info has
+  // stripper's warm-up blocks for ~25 ms, so it waits until the frontend's first kernel_info has
   // been answered (clients send it right after connecting); a cell before then loads it itself.
   setTimeout(() => {
     try {

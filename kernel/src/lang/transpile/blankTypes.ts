@@ -225,7 +225,7 @@ class Walk {
     }
     if (!dropsMember) return this.blankTokens(start, this.i - 1);
     // The member's name (a word, a string, a number or a computed [key]), then its type tokens.
-    let end = this.is(this.i, tt.bracketL) ? this.matchingBracket(this.i) + 1 : this.i + 1;
+    let end = this.is(this.i, tt.bracketL) ? this.closing(this.i, tt.bracketL, tt.bracketR) + 1 : this.i + 1;
     while (end < this.tokens.length && this.tokens[end].isType && this.tokens[end].type !== tt.eof) end++;
     if (this.is(end, tt.semi)) end++;
     this.blankTokens(start, end - 1);
@@ -233,25 +233,15 @@ class Walk {
     this.i = end;
   }
 
-  private matchingBracket(k: number): number {
-    const { tt } = this.s;
-    let depth = 0;
-    for (let j = k; j < this.tokens.length; j++) {
-      if (this.is(j, tt.bracketL)) depth++;
-      else if (this.is(j, tt.bracketR) && --depth === 0) return j;
-    }
-    return this.tokens.length - 1;
-  }
-
   /** `import type …` goes whole; `import x = …` needs a transform; the rest is JavaScript. */
   private importStatement(): void {
     const { tt, kw } = this.s;
     const k = this.i;
-    if (this.is(k + 1, tt.name) && this.is(k + 2, tt.eq)) throw new NeedsTransform('TypeScript import equals declaration is not supported in strip-only mode');
     const next = this.tokens[k + 1];
     const typeOnly =
       next?.type === tt.name && next.contextualKeyword === kw._type && (this.is(k + 2, tt.braceL) || this.is(k + 2, tt.star) || (this.is(k + 2, tt.name) && !this.isWord(k + 2, 'from')));
-    if (typeOnly && this.is(k + 3, tt.eq)) throw new NeedsTransform('TypeScript import equals declaration is not supported in strip-only mode');
+    // `import x = require('y')`, `import type x = N.y`.
+    if (this.is(k + 1, tt.name) && this.is(typeOnly ? k + 3 : k + 2, tt.eq)) throw new NeedsTransform('TypeScript import equals declaration is not supported in strip-only mode');
     // `import a, { type B } from …`: the braces come after the default import.
     if (!typeOnly) return this.specifiers(this.is(k + 1, tt.name) && this.is(k + 2, tt.comma) ? k + 3 : k + 1);
     this.dropStatement(k);
@@ -279,7 +269,7 @@ class Walk {
     for (; end < this.tokens.length - 1; end++) {
       if (this.is(end, tt.string) || this.is(end, tt.semi)) break;
       if (this.is(end, tt.braceL)) {
-        end = this.matching(end);
+        end = this.closing(end, tt.braceL, tt.braceR);
         if (!this.isWord(end + 1, 'from')) break;
       } else if (this.isWord(end - 1, 'namespace') && this.isWord(end - 2, 'as')) break;
     }
@@ -290,13 +280,13 @@ class Walk {
     this.i = end + 1;
   }
 
-  /** The index of the `}` closing the `{` at k (or the last token). */
-  private matching(k: number): number {
-    const { tt } = this.s;
+  /** The index of the token closing the bracket at k (`]` for `[`, `}` for `{`), or the last token. */
+  private closing(k: number, open: number, close: number): number {
     let depth = 0;
     for (let j = k; j < this.tokens.length; j++) {
-      if (this.is(j, tt.braceL) || this.is(j, tt.dollarBraceL)) depth++;
-      else if (this.is(j, tt.braceR) && --depth === 0) return j;
+      // A template's `${` is closed by a `}` too.
+      if (this.is(j, open) || (open === this.s.tt.braceL && this.is(j, this.s.tt.dollarBraceL))) depth++;
+      else if (this.is(j, close) && --depth === 0) return j;
     }
     return this.tokens.length - 1;
   }

@@ -97,26 +97,26 @@ export function inlineMapOf(code: string): string | undefined {
 
 /** Maps positions of a generated cell back to the cell as written. */
 export class CellPositions {
-  private trace?: TraceMap | null;
-  /** The generated code, kept only when it carries an inline map (read on first use). */
-  private readonly code: string | undefined;
+  /** The generated code while its inline map is unread; undefined once read, or when it has none. */
+  private code: string | undefined;
+  private trace: TraceMap | null = null;
 
   constructor(code: string) {
     // Most cells have no map: nothing to keep for them (the runner holds one of these per cell).
     if (code.includes(INLINE_PREFIX)) this.code = code;
-    else this.trace = null;
   }
 
   private map(): TraceMap | null {
-    if (this.trace === undefined && this.code !== undefined) {
+    if (this.code !== undefined) {
       const json = inlineMapOf(this.code);
+      this.code = undefined;
       try {
         this.trace = json ? new TraceMap(json) : null;
       } catch {
         this.trace = null;
       }
     }
-    return this.trace ?? null;
+    return this.trace;
   }
 
   /**
