@@ -64,6 +64,37 @@ function agentFile(args: string[]): void {
   }
 }
 
+const TARGET_FLAGS = ['--user', '--sys-prefix'];
+const INSTALL_FLAGS = [...TARGET_FLAGS, '--no-labextension', '--force'];
+const REMOTE_OPTIONS = [
+  '--remote',
+  '--language',
+  '--kernel-name',
+  '--display-name',
+  '--remote-hosts',
+  '--ip',
+  '--launch-command',
+  '--image-name',
+  '--gateway-scripts',
+  '--port-range',
+  '--launch-timeout',
+  '--orphan-timeout',
+];
+
+/**
+ * Refuses (usage on stderr, exit 2) an option `cmd` does not take, before it changes anything:
+ * `install --prefx DIR` must not install for the user instead. `valued` options take the next word.
+ */
+function checkOptions(cmd: string, args: string[], flags: string[], valued: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    if (valued.includes(args[i])) i++;
+    else if (!flags.includes(args[i])) {
+      process.stderr.write(`tskernel ${cmd}: unknown option "${args[i]}"\n`);
+      usage();
+    }
+  }
+}
+
 function installTarget(args: string[]): InstallTarget {
   if (args.includes('--sys-prefix')) return { kind: 'sys-prefix' };
   const i = args.indexOf('--prefix');
@@ -76,9 +107,13 @@ function installTarget(args: string[]): InstallTarget {
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
+  // `tskernel install --help` asks for help; it must not install.
+  if (cmd !== undefined && (args.includes('--help') || args.includes('-h'))) return usage(true);
   switch (cmd) {
     case 'install': {
-      if (args.includes('--remote')) {
+      const remote = args.includes('--remote');
+      checkOptions(cmd, args, INSTALL_FLAGS, ['--prefix', ...(remote ? REMOTE_OPTIONS : [])]);
+      if (remote) {
         const { installRemote, parseRemoteInstallArgs } = remoteSpecs();
         for (const line of installRemote(installTarget(args), parseRemoteInstallArgs(args))) process.stdout.write(line + '\n');
         return;
@@ -88,6 +123,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'uninstall': {
+      checkOptions(cmd, args, TARGET_FLAGS, ['--prefix']);
       for (const line of installer().uninstall(installTarget(args))) process.stdout.write(line + '\n');
       return;
     }

@@ -91,3 +91,24 @@ test('the CLI: exit 1 with the message, then --force succeeds', () => {
   expect(forced.status).toBe(0);
   expect(readSpec('javascript').metadata.tskernel).toBeDefined();
 });
+
+test('the CLI: `install --help` and an unknown option change nothing (help on stdout, exit 0; the option named, exit 2)', () => {
+  // A user's home that must stay empty: without --prefix, install would write there.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tskernel-home-'));
+  const env = { ...process.env, HOME: home, JUPYTER_DATA_DIR: '', XDG_DATA_HOME: '' };
+  try {
+    const help = spawnSync(process.execPath, [CLI, 'install', '--help'], { encoding: 'utf8', env });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage:[\s\S]*tskernel install/);
+    const typo = spawnSync(process.execPath, [CLI, 'install', '--prefx', prefix], { encoding: 'utf8', env });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('unknown option "--prefx"');
+    const uninstall = spawnSync(process.execPath, [CLI, 'uninstall', '--prefix', prefix, '--all'], { encoding: 'utf8', env });
+    expect(uninstall.status).toBe(2);
+    expect(fs.readdirSync(home)).toEqual([]);
+    expect(fs.readdirSync(kernels)).toEqual(['javascript']);
+    expect(readSpec('javascript')).toEqual(IJS);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
