@@ -17,7 +17,7 @@ const PACKAGES = {
       ['README.md', 'README.md'],
       ['labextension/prebuilt', 'labextension'],
     ],
-    needs: ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts'],
+    needs: ['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/vendor/typescript.js', 'dist/vendor/typescript.json'],
     single: 'agent-file/tskernel-agent.cjs',
   },
   agent: {

@@ -38,6 +38,6 @@ if [ ! -d "$FW/node_modules" ] || [ "$FW/package-lock.json" -nt "$FW/node_module
   (cd "$FW" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: building"
-# The kernel (tsc -b kernel) and the JupyterLab extension (labextension/prebuilt).
+# The kernel (tsc -b kernel, its minified TypeScript copy), the JupyterLab extension (labextension/prebuilt), the agent.
 npm run --silent build
 chmod +x kernel/dist/cli/main.js

@@ -45,13 +45,28 @@ afterAll(async () => {
   fs.rmSync(WORK, { recursive: true, force: true });
 });
 
-test('the tarballs carry README, LICENSE, the prebuilt extension, the agent, and what main/exports name', () => {
-  for (const f of ['README.md', 'LICENSE', 'labextension/package.json', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/runtime/runner/displayApi.d.ts'])
+test('the tarballs carry README, LICENSE, the prebuilt extension, the agent, the minified compiler, and what main/exports name', () => {
+  for (const f of [
+    'README.md',
+    'LICENSE',
+    'labextension/package.json',
+    'dist/cli/main.js',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/runtime/runner/displayApi.d.ts',
+    'dist/vendor/typescript.js',
+    'dist/vendor/typescript.json',
+  ])
     expect(kernelPkg.files).toContain(f);
   expect(kernelPkg.files.some((f) => f.startsWith('labextension/static/remoteEntry.'))).toBe(true);
   expect(kernelPkg.files.filter((f) => f.endsWith('.tsbuildinfo') || f.startsWith('src/'))).toEqual([]);
   const manifest = JSON.parse(fs.readFileSync(path.join(GLOBAL, 'lib', 'node_modules', 'tskernel', 'package.json'), 'utf8')) as { exports: Record<string, string | Record<string, string>> };
   for (const target of Object.values(manifest.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) expect(kernelPkg.files).toContain(target.replace(/^\.\//, ''));
+
+  // The minified compiler (scripts/build-typescript.mjs), used by the install: its version is the installed typescript's.
+  const installed = path.join(GLOBAL, 'lib', 'node_modules', 'tskernel');
+  const copy = ok(process.execPath, ['-e', `console.log(require(${JSON.stringify(path.join(installed, 'dist', 'lang', 'typescriptModule.js'))}).minifiedTypescript())`]);
+  expect(copy.stdout.trim()).toBe(path.join(installed, 'dist', 'vendor', 'typescript.js'));
 
   expect(agentPkg.files.filter((f) => f !== 'dist/tskernel-agent.cjs').sort()).toEqual(['LICENSE', 'README.md', 'dist/index.js', 'dist/remoteWorker.js', 'index.d.ts', 'package.json']);
   expect(agentPkg.dependencies).toEqual({});

@@ -10,6 +10,7 @@
 // rebuild delays a check arriving meanwhile; unchecked cells (checking off, bursts) cost nothing.
 // After a quiet second, the garbage of the programs built meanwhile is collected (common/idleGc.ts).
 
+import './loadCompiler';
 import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
 import { IdleGc } from '../../common/idleGc';

@@ -9,11 +9,11 @@
 import type * as TS from 'typescript';
 import { CELL_HELPER } from './names';
 import { CellSyntaxError } from './syntaxError';
+import { loadTypescript } from '../typescriptModule';
 
 let tsModule: typeof TS | undefined;
 function ts(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  tsModule ??= require('typescript') as typeof TS;
+  tsModule ??= loadTypescript();
   return tsModule;
 }
 
