@@ -5,6 +5,7 @@
 // version (its lib .d.ts files are the installed package's); otherwise, and when running from
 // sources, `typescript` loads as usual. Once loaded, the copy answers every `require('typescript')`
 // of the thread: it is registered in the thread's module cache under the installed file's name.
+// TSKERNEL_MINIFIED_TYPESCRIPT=off loads the package's own file (readable names in CPU profiles).
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ const VENDOR_DIR = path.join(__dirname, '..', 'vendor');
 
 /** The minified copy in `vendorDir`, when it exists and matches the installed `typescript`. */
 export function minifiedTypescript(vendorDir = VENDOR_DIR): string | undefined {
+  if (process.env.TSKERNEL_MINIFIED_TYPESCRIPT === 'off') return undefined;
   const file = path.join(vendorDir, 'typescript.js');
   try {
     const built = (JSON.parse(fs.readFileSync(path.join(vendorDir, 'typescript.json'), 'utf8')) as { version?: unknown }).version;

@@ -25,7 +25,14 @@ test('a copy built from the installed version is used', () => {
   expect(minifiedTypescript(dir)).toBe(path.join(dir, 'typescript.js'));
 });
 
-test('a copy of another version, a missing copy, or no copy at all is not', () => {
+test('a copy of another version, a missing copy, no copy at all, or TSKERNEL_MINIFIED_TYPESCRIPT=off: the package', () => {
+  vendor(INSTALLED);
+  process.env.TSKERNEL_MINIFIED_TYPESCRIPT = 'off';
+  try {
+    expect(minifiedTypescript(dir)).toBeUndefined();
+  } finally {
+    delete process.env.TSKERNEL_MINIFIED_TYPESCRIPT;
+  }
   vendor('4.0.0');
   expect(minifiedTypescript(dir)).toBeUndefined();
   vendor(INSTALLED, false);
