@@ -4,11 +4,24 @@
 // and the runner during a burst of cells) and a ~110 MB peak of compiler memory, which the C
 // allocator then keeps (the kernel's RSS grew by up to 128 MB over 1,000 cells). The function
 // only creates the checker's closures, so the optimized copy saves nothing measurable (1,000
-// checked cells: 29.4 s CPU with it, 27.3 s without). V8 flags are per process; this one names
-// only that function, which nothing but TypeScript's checker has.
+// checked cells: 29.4 s CPU with it, 27.3 s without). The function is marked by reference
+// (V8's %NeverOptimizeFunction, with natives syntax allowed only while that one call is
+// compiled and run), not by name: the minified compiler (../typescriptModule.ts) renames it.
+// Should that fail, a filter by name (process-wide) covers the package's own file.
 
 import { setFlagsFromString } from 'node:v8';
 
-export function keepCheckerFactoryUnoptimized(): void {
-  setFlagsFromString('--turbo-filter=-createTypeChecker');
+/** Marks `createTypeChecker` (the function itself, e.g. `ts.createTypeChecker`) never to be optimized. */
+export function keepCheckerFactoryUnoptimized(createTypeChecker: unknown): void {
+  try {
+    setFlagsFromString('--allow-natives-syntax');
+    try {
+      const neverOptimize = new Function('f', '%NeverOptimizeFunction(f);') as (f: unknown) => void;
+      neverOptimize(createTypeChecker);
+    } finally {
+      setFlagsFromString('--no-allow-natives-syntax');
+    }
+  } catch {
+    setFlagsFromString('--turbo-filter=-createTypeChecker');
+  }
 }

@@ -15,7 +15,6 @@ import { parentPort } from 'node:worker_threads';
 import { Engine } from './engine';
 import { IdleGc } from '../../common/idleGc';
 import { lowerThreadPriority } from './lowPriority';
-import { keepCheckerFactoryUnoptimized } from './optimizerFilter';
 import type { FromWorker, RequestKind, RequestMap, RequestMessage, ToWorker } from './protocol';
 
 type Handlers = { [K in RequestKind]: (e: Engine, p: RequestMap[K]['params']) => RequestMap[K]['result'] };
@@ -30,7 +29,6 @@ const handlers: Handlers = {
 };
 
 lowerThreadPriority();
-keepCheckerFactoryUnoptimized();
 
 let engine: Engine | undefined;
 const idleGc = new IdleGc({ slackMb: 24, burstSlackMb: 160, offVariable: 'TSKERNEL_LANG_IDLE_GC' });
