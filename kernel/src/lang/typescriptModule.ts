@@ -28,16 +28,21 @@ export function minifiedTypescript(vendorDir = VENDOR_DIR): string | undefined {
 }
 
 /** TypeScript for this thread: the minified copy when there is one (loaded once), else the package. */
-export function loadTypescript(): typeof TS {
+export function loadTypescript(vendorDir = VENDOR_DIR): typeof TS {
   const installed = require.resolve('typescript');
   const loaded = require.cache[installed];
   if (loaded) return loaded.exports as typeof TS;
-  const copy = minifiedTypescript();
+  const copy = minifiedTypescript(vendorDir);
   if (copy) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require(copy) as typeof TS;
-    require.cache[installed] = require.cache[copy];
-    return ts;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ts = require(copy) as typeof TS;
+      require.cache[installed] = require.cache[copy];
+      return ts;
+    } catch {
+      // A damaged copy: the package's own file still works.
+      delete require.cache[copy];
+    }
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('typescript') as typeof TS;

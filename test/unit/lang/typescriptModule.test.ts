@@ -41,6 +41,18 @@ test('a copy of another version, a missing copy, no copy at all, or TSKERNEL_MIN
   expect(minifiedTypescript(path.join(dir, 'nothing'))).toBeUndefined();
 });
 
+test('a copy that fails to load gives way to the package', () => {
+  vendor(INSTALLED);
+  fs.writeFileSync(path.join(dir, 'typescript.js'), 'throw new Error("damaged")');
+  const probe = `
+    const ts = require(${JSON.stringify(path.join(DIST, 'lang', 'typescriptModule.js'))}).loadTypescript(${JSON.stringify(dir)});
+    console.log(JSON.stringify({ version: ts.version, same: require('typescript') === ts, file: require.cache[require.resolve('typescript')].filename }));
+  `;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({ version: INSTALLED, same: true, file: require.resolve('typescript') });
+});
+
 test("the built compiler worker's TypeScript is the minified copy, with the installed lib files", () => {
   const probe = `
     require(${JSON.stringify(path.join(DIST, 'lang', 'service', 'loadCompiler.js'))});
