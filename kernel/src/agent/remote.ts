@@ -166,7 +166,6 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
   return new Promise<AgentHandle>((resolve, reject) => {
     a.onMessage = (m) => {
       if (m.type === 'linked') {
-        if (options.forwardOutput !== false) unhook = hookOutput(rateLimited((msg) => worker.postMessage(msg)));
         process.on('worker', onWorker);
         resolve(handle);
       } else if (m.type === 'failed') {
@@ -180,6 +179,11 @@ export function attach(token: string, options: AttachOptions = {}): Promise<Agen
       end(reason);
       reject(new Error(`${reason} before linking`));
     };
+    // Output is hooked before the link is up, not when `linked` reaches this thread: the kernel
+    // may evaluate code here (through the inspector, between two of this thread's own tasks) as
+    // soon as the link is, and that code's output must reach the notebook. Until then the worker
+    // drops what it is sent (no link to send it on).
+    if (options.forwardOutput !== false) unhook = hookOutput(rateLimited((msg) => worker.postMessage(msg)));
     worker.postMessage({
       type: 'attach',
       token,

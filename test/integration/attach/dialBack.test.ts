@@ -1,13 +1,22 @@
 // Agent dial-back: `node --import …/register.js server.js` (and --require) with a token from the
 // listener → authenticated TLS link → CDP Runtime.evaluate returns the server's value; output is
-// forwarded; killing the link while the server is paused resumes it (a pending request completes).
+// forwarded, also from code the kernel runs before the target's main thread has heard that the
+// link is up; killing the link while the server is paused resumes it (a pending request completes).
 jest.setTimeout(60000);
 
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type Protocol from 'devtools-protocol';
 import { AttachListener } from '../../../kernel/src/attach/listener';
 import { RemoteTarget } from '../../../kernel/src/targets/remoteTarget';
 import { CdpClient } from '../../../kernel/src/targets/cdpClient';
-import { REGISTER_JS, startTarget } from './attachHelpers';
+import { REGISTER_JS, startTarget, tempDir } from './attachHelpers';
+
+/** `p`, or what was not forwarded once 10 s have passed. */
+function within(p: Promise<string>): Promise<string> {
+  return Promise.race([p, new Promise<string>((resolve) => setTimeout(() => resolve('not forwarded within 10 s'), 10000).unref())]);
+}
 
 describe('agent dial-back', () => {
   let listener: AttachListener;
@@ -33,12 +42,40 @@ describe('agent dial-back', () => {
       // Output of the target reaches the notebook side.
       const seen = new Promise<string>((resolve) => agent.link.onOutput((o) => o.text.includes('hello from target') && resolve(o.stream)));
       await remote.cdp.send('Runtime.evaluate', { expression: 'console.log("hello from target")' });
-      expect(await seen).toBe('stdout');
+      expect(await within(seen)).toBe('stdout');
       remote.close();
       await target.waitForStderr(/detached: /);
       expect(await target.get()).toMatch(/^ok /);
     } finally {
       await target.kill();
+    }
+  });
+
+  it("forwards the output of code evaluated while the target's main thread is still busy", async () => {
+    // The link comes up while the main thread runs a 4 s loop, so the thread cannot run any task
+    // of its own (such as hearing from the agent worker that the link is up) until the loop ends;
+    // the kernel's evaluation still runs inside the loop, through the inspector.
+    const { token, id } = listener.issueToken();
+    const waiting = listener.waitForAgent(id, 15000);
+    const dir = tempDir();
+    const script = path.join(dir, 'busy.js');
+    fs.writeFileSync(script, 'globalThis.busyUntil = Date.now() + 4000;\nwhile (Date.now() < globalThis.busyUntil) {}\nsetTimeout(() => {}, 60000);\n');
+    const child = spawn(process.execPath, ['--require', REGISTER_JS, script], { cwd: dir, env: { ...process.env, TSKERNEL_ATTACH_TOKEN: token }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      const agent = await waiting;
+      const remote = new RemoteTarget(agent.link, { threadId: 2, name: agent.info.title, pid: agent.info.pid, expectHello: true, onThisHost: true });
+      await remote.ready();
+      const seen = new Promise<string>((resolve) => agent.link.onOutput((o) => o.text.includes('said while busy') && resolve(o.stream)));
+      const r = await remote.cdp.send('Runtime.evaluate', { expression: 'console.log("said while busy"), Date.now() < globalThis.busyUntil' });
+      // Evaluated inside the loop: otherwise this run proves nothing (the machine took > 4 s to link).
+      expect(r.result.value).toBe(true);
+      expect(await within(seen)).toBe('stdout');
+      remote.close();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
