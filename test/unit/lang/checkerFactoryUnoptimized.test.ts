@@ -41,3 +41,12 @@ test('after 300 checks the checker factory is not optimized, createProgram is', 
     fs.rmSync(nb, { recursive: true, force: true });
   }
 });
+
+test('no function to mark (a TypeScript without createTypeChecker): the process lives on', () => {
+  const probe = `
+    require(${JSON.stringify(path.join(DIST, 'lang', 'service', 'optimizerFilter.js'))}).keepCheckerFactoryUnoptimized(undefined);
+    console.log('alive');
+  `;
+  const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  expect({ status: r.status, signal: r.signal, stdout: r.stdout.trim() }).toEqual({ status: 0, signal: null, stdout: 'alive' });
+});

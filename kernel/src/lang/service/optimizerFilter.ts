@@ -13,6 +13,12 @@ import { setFlagsFromString } from 'node:v8';
 
 /** Marks `createTypeChecker` (the function itself, e.g. `ts.createTypeChecker`) never to be optimized. */
 export function keepCheckerFactoryUnoptimized(createTypeChecker: unknown): void {
+  // V8 aborts the whole process when %NeverOptimizeFunction gets anything but a function (a
+  // TypeScript that no longer exports it, say): then only the name filter.
+  if (typeof createTypeChecker !== 'function') {
+    setFlagsFromString('--turbo-filter=-createTypeChecker');
+    return;
+  }
   try {
     setFlagsFromString('--allow-natives-syntax');
     try {
