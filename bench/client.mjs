@@ -45,7 +45,8 @@ export class BenchClient {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...KERNEL_ENV, ...process.env, TSKERNEL_HISTORY_FILE: 'off' },
     });
-    this.proc.stderr.on('data', () => {});
+    let stderrTail = '';
+    this.proc.stderr.on('data', (d) => (stderrTail = (stderrTail + d).slice(-2000)));
     const ep = (p) => `tcp://127.0.0.1:${ports[p]}`;
     this.shell.connect(ep('shell_port'));
     this.control.connect(ep('control_port'));
@@ -58,6 +59,7 @@ export class BenchClient {
     for (;;) {
       const r = await Promise.race([this.request('shell', 'kernel_info_request', {}).reply, new Promise((r) => setTimeout(r, 10))]);
       if (r) break;
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) throw new Error(`the kernel exited while starting (${this.proc.exitCode ?? this.proc.signalCode}):\n${stderrTail}`);
     }
     this.startupMs = performance.now() - this.t0;
     // Make sure IOPub is connected before measuring anything that waits for idle.
@@ -74,6 +76,10 @@ export class BenchClient {
         if (!m) continue;
         const { header, parent_header: parent, content } = m;
         if (isIopub) {
+          if (this.iopubWaiters?.length) {
+            const i = this.iopubWaiters.findIndex((w) => w.pred(m));
+            if (i >= 0) this.iopubWaiters.splice(i, 1)[0].resolve(m);
+          }
           if (header.msg_type === 'debug_event' && this.eventWaiters) {
             const i = this.eventWaiters.findIndex((w) => w.event === content.event && (!w.pred || w.pred(content)));
             if (i >= 0) this.eventWaiters.splice(i, 1)[0].resolve(content);
@@ -111,6 +117,12 @@ export class BenchClient {
   nextEvent(event, pred) {
     return new Promise((resolve) => {
       (this.eventWaiters ??= []).push({ event, pred, resolve });
+    });
+  }
+  /** Resolves with the next IOPub message `pred` accepts. */
+  nextIopub(pred) {
+    return new Promise((resolve) => {
+      (this.iopubWaiters ??= []).push({ pred, resolve });
     });
   }
   async execute(code) {

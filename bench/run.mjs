@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(String(args[onlyAt + 1] ?? '').split(',')) : undefined;
-const names = ['core', 'lang', 'debugger', 'attach', 'stress-detach', 'stress-attach-pid', 'memory', ...(args.includes('--peers') ? ['peers'] : [])];
+const names = ['core', 'lang', 'debugger', 'attach', 'stress-detach', 'stress-attach-pid', 'stress-interrupt', 'memory', ...(args.includes('--peers') ? ['peers'] : [])];
 const peerArgs = args.filter((a, i) => a !== '--peers' && (onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1)));
 let failed = false;
 for (const name of names) {

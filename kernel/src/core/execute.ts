@@ -139,7 +139,17 @@ export class Executor {
       interrupted: () => preparing.interrupted,
     });
     if (prepared.kind === 'error') return fail(prepared.error);
-    if (prepared.kind === 'empty') return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
+    if (prepared.kind === 'empty') {
+      // Nothing to run, but a client may send blank code just to read user_expressions.
+      const userExpressions = c.user_expressions ?? {};
+      if (!Object.keys(userExpressions).length) return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
+      await runtime.whenReady();
+      if (preparing.interrupted) return fail(INTERRUPTED);
+      this.preparing = undefined;
+      const done = await runtime.execute({ id, code: '', filename: 'user_expression', label, source: '', isAsync: false, silent: true, allowStdin: false, userExpressions });
+      if (done.status === 'error') return fail(done);
+      return { status: 'ok', execution_count: count, user_expressions: done.userExpressions, payload: [] };
+    }
 
     // 4. Run (once the debugger has placed breakpoints for this cell, if it is attached).
     await runtime.whenReady(); // a restarted runner first, so the debugger can attach to it

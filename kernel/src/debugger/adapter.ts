@@ -30,10 +30,11 @@ const INITIALIZED_FALLBACK_MS = 300;
 const SIGINT_SETTLE_MS = 30;
 
 /**
- * After an interrupt delivered while paused, the cell unwinds on resume. Node's vm restores its
- * default SIGINT disposition (exit) for a moment when a `breakOnSigint` run ends, before the
- * runner's own listener is back: a second SIGINT from the runtime's interrupt retries landing
- * then kills the runner (variables lost). The runtime holds its signals while this window is open.
+ * After an interrupt delivered while paused, the cell unwinds on resume. Where Node's vm manages
+ * SIGINT itself (a runner whose cells added SIGINT listeners, or a Node without the kept watchdog:
+ * runner/sigint.ts) it leaves SIGINT at its default disposition (exit) for a moment as a
+ * `breakOnSigint` run ends: a second SIGINT from the runtime's interrupt retries landing then
+ * kills the runner (variables lost). The runtime holds its signals while this window is open.
  */
 const SIGNALLED_QUIET_MS = 1000;
 

@@ -25,7 +25,12 @@ interface Runner {
 }
 
 const INTERRUPT_GRACE_MS = 2000;
-const INTERRUPT_RETRY_MS = 100;
+/**
+ * Interrupt retries: soon at first (a SIGINT that lands while the runner is still receiving or
+ * compiling the cell is lost, and on a loaded machine that window is milliseconds), then every
+ * 100 ms. Repeated signals are harmless to the runner (runner/sigint.ts).
+ */
+const INTERRUPT_RETRY_MS = [10, 20, 40, 80, 100];
 const QUERY_TIMEOUT_MS = 250;
 /** Shutdown: how long the runner's group gets to go on SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 300;
@@ -94,6 +99,7 @@ export class RuntimeClient implements IRuntime, IRunnerLink {
     if (!r || r.exited || !this.pending || this.interruptTimer) return;
     const id = this.pending.id;
     const started = Date.now();
+    let tries = 0;
     const tick = (): void => {
       if (this.pending?.id !== id || this.runner !== r) {
         this.interruptTimer = undefined;
@@ -111,7 +117,7 @@ export class RuntimeClient implements IRuntime, IRunnerLink {
       // default (exit) as the cell unwinds — killing the runner.
       if (Date.now() >= busyUntil()) r.child.kill('SIGINT');
       this.send({ type: 'interrupt', id });
-      this.interruptTimer = setTimeout(tick, INTERRUPT_RETRY_MS);
+      this.interruptTimer = setTimeout(tick, INTERRUPT_RETRY_MS[Math.min(tries++, INTERRUPT_RETRY_MS.length - 1)]);
     };
     tick();
   }

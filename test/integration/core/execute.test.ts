@@ -115,6 +115,18 @@ test('user_expressions are evaluated after the cell', async () => {
   expect(r.reply.content.user_expressions.bad).toMatchObject({ status: 'error', ename: 'ReferenceError' });
 });
 
+test('blank code still evaluates user_expressions (a client polling values), silently', async () => {
+  await k.execute('let polled = 3');
+  const r = await k.execute('', { silent: true, user_expressions: { p: 'polled + 1', bad: 'nope.x' } });
+  expect(r.reply.content.status).toBe('ok');
+  expect(r.reply.content.user_expressions.p).toMatchObject({ status: 'ok', data: { 'text/plain': '4' } });
+  expect(r.reply.content.user_expressions.bad).toMatchObject({ status: 'error', ename: 'ReferenceError' });
+  expect(r.outputs).toHaveLength(0);
+  const blank = await k.execute('  \n', { user_expressions: { p: 'polled' } });
+  expect(blank.reply.content.user_expressions.p).toMatchObject({ status: 'ok', data: { 'text/plain': '3' } });
+  expect(blank.outputs).toHaveLength(0);
+});
+
 test('output from timers after the reply goes to the cell that started them', async () => {
   const r = await k.execute('setTimeout(() => console.log("late line"), 30); "started"');
   const late = await k.waitIopub((m) => m.header.msg_type === 'stream' && m.content.text.includes('late line'));

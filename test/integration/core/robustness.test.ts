@@ -26,6 +26,39 @@ test('interrupt_request stops a synchronous infinite loop and keeps state', asyn
   expect(result(await k.execute('kept'))).toBe("'state'");
 });
 
+test("interrupts landing at every moment of a cell's start end it and never lose the runner", async () => {
+  // (bench/stress-interrupt.mjs runs hundreds of these; see runtime/runner/sigint.ts.)
+  await k.execute('var startsKept = "state"');
+  for (let i = 0; i < 30; i++) {
+    const run = k.run(i % 2 ? 'while (true) {}' : 'await new Promise(() => {})');
+    await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
+    const delay = i % 6;
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    await k.request('control', 'interrupt_request', {});
+    const reply = await withTimeout(run.reply, 5000, `interrupted reply ${i}`);
+    expect({ i, ename: reply.content.ename }).toEqual({ i, ename: 'KeyboardInterrupt' });
+    await k.waitIdle(run.msgId);
+  }
+  expect(result(await k.execute('startsKept'))).toBe("'state'");
+});
+
+test("a cell's own SIGINT listener hears interrupts while a cell awaits; interrupts still end cells", async () => {
+  const pid = result(await k.execute('let heard = 0; const onInt = () => heard++; process.on("SIGINT", onInt); process.pid'));
+  const interrupt = async (code: string) => {
+    const run = k.run(code);
+    await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
+    await k.request('control', 'interrupt_request', {});
+    return (await withTimeout(run.reply, 5000, `interrupted ${code}`)).content.ename;
+  };
+  expect(await interrupt('while (true) {}')).toBe('KeyboardInterrupt');
+  expect(await interrupt('await new Promise(() => {})')).toBe('KeyboardInterrupt');
+  expect(Number(result(await k.execute('heard')))).toBeGreaterThan(0);
+  await k.execute('process.off("SIGINT", onInt)');
+  expect(await interrupt('while (true) {}')).toBe('KeyboardInterrupt');
+  expect(await interrupt('await new Promise(() => {})')).toBe('KeyboardInterrupt');
+  expect(result(await k.execute('process.pid'))).toBe(pid);
+});
+
 test('SIGINT to the kernel process interrupts the running cell', async () => {
   const run = k.run('for (;;) {}');
   await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);

@@ -13,6 +13,7 @@ import { formatError } from './errors';
 import { execute, interruptAwaitingCell } from './execute';
 import { installGlobals, memberNames, previewOf } from './globals';
 import { installTypeScriptLoaders, loadResolver } from './imports';
+import { keepSigintFromKillingRunner } from './sigint';
 
 // When the kernel goes, the runner and whatever its cells started go with it (the agent worker
 // does the same from its side, for when this thread is stuck in a loop).
@@ -21,11 +22,8 @@ setChannel(channel);
 
 captureOutput(channel);
 
-process.on('SIGINT', () => {
-  // Reached only outside a vm run with breakOnSigint (which handles its own SIGINT). Awaiting
-  // cells are ended by the kernel's `interrupt` order (it names the cell); the signal is only
-  // kept from killing the runner.
-});
+// An interrupt stops a cell's synchronous code and never kills the runner (sigint.ts).
+keepSigintFromKillingRunner();
 process.on('uncaughtException', (err) => {
   channel.send({ type: 'async_error', cell: currentCell(), ...formatError(err) });
 });
