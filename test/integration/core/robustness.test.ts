@@ -42,22 +42,28 @@ test("interrupts landing at every moment of a cell's start end it and never lose
   expect(result(await k.execute('startsKept'))).toBe("'state'");
 });
 
-test("a cell's own SIGINT listener hears interrupts while a cell awaits; interrupts still end cells", async () => {
+test("a cell's own SIGINT listener hears SIGINT while a cell awaits; once it is gone, interrupts never lose the runner", async () => {
   const pid = result(await k.execute('let heard = 0; const onInt = () => heard++; process.on("SIGINT", onInt); process.pid'));
-  const interrupt = async (code: string) => {
-    const run = k.run(code);
+  // While a cell awaits, the listener hears a SIGINT (one that lands during a cell's own code ends
+  // the cell instead). Interrupts are not checked here: with a listener, Node's vm manages SIGINT
+  // around each run itself, with its short windows (runner/sigint.ts).
+  const waiting = k.run("console.log('waiting'); await new Promise((r) => { const t = setInterval(() => heard > 0 && (clearInterval(t), r(heard)), 5); })");
+  await k.waitIopub((m) => m.header.msg_type === 'stream' && m.parent_header.msg_id === waiting.msgId && m.content.text.includes('waiting'));
+  process.kill(Number(pid), 'SIGINT');
+  expect((await withTimeout(waiting.reply, 5000, 'listener heard')).content.status).toBe('ok');
+  await k.waitIdle(waiting.msgId);
+  // Removed outside the cell's synchronous code (Node's vm puts back listeners removed during a run).
+  expect(result(await k.execute('await new Promise((r) => setTimeout(() => r(process.off("SIGINT", onInt).listenerCount("SIGINT")), 0))'))).toBe('0');
+  for (let i = 0; i < 10; i++) {
+    const run = k.run(i % 2 ? 'await new Promise(() => {})' : 'while (true) {}');
     await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
     await k.request('control', 'interrupt_request', {});
-    return (await withTimeout(run.reply, 5000, `interrupted ${code}`)).content.ename;
-  };
-  expect(await interrupt('while (true) {}')).toBe('KeyboardInterrupt');
-  expect(await interrupt('await new Promise(() => {})')).toBe('KeyboardInterrupt');
-  expect(Number(result(await k.execute('heard')))).toBeGreaterThan(0);
-  await k.execute('process.off("SIGINT", onInt)');
-  expect(await interrupt('while (true) {}')).toBe('KeyboardInterrupt');
-  expect(await interrupt('await new Promise(() => {})')).toBe('KeyboardInterrupt');
+    const { ename, evalue } = (await withTimeout(run.reply, 5000, `interrupted ${i}`)).content;
+    expect(ename === 'KeyboardInterrupt' ? ename : `${ename}: ${evalue}`).toBe('KeyboardInterrupt');
+    await k.waitIdle(run.msgId);
+  }
   expect(result(await k.execute('process.pid'))).toBe(pid);
-});
+}, 30_000);
 
 test('SIGINT to the kernel process interrupts the running cell', async () => {
   const run = k.run('for (;;) {}');

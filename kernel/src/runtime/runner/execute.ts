@@ -8,6 +8,7 @@ import type { ExecuteOrder, FromRunner, MimeBundle } from '../protocol';
 import { prepareCompat } from './compat';
 import { beginCell as beginIjsCell, cellHold as ijsCellHold, endCell as endIjsCell } from './compat/ijavascript';
 import { disposeCellResources, hasCellResources, installCellScope } from './cellScope';
+import { compileUncached } from './compileCell';
 import { cellStore, setLastCell } from './context';
 import { formatError, interruptedError, rememberCell } from './errors';
 import { mimeBundle } from './format';
@@ -43,7 +44,7 @@ export async function execute(order: ExecuteOrder): Promise<Done> {
     prepareCompat(order.source);
     beginIjsCell(order.id);
     let value = cellStore.run(order.id, () => {
-      const script = new vm.Script(order.code, { filename: order.filename });
+      const script = compileUncached(order.code, order.filename);
       return script.runInThisContext({ breakOnSigint: true, displayErrors: false });
     });
     if (order.isAsync) value = await interruptibly(order.id, value as Promise<unknown>);
