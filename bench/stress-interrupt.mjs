@@ -4,6 +4,7 @@
 //   loop    `kept++; while (true) {}`: the synchronous loop must end with KeyboardInterrupt
 //   await   `kept++; await new Promise(() => {})`: the awaiting cell must end with KeyboardInterrupt
 //   short   `kept++` (a cell that may finish before the interrupt lands): ok or KeyboardInterrupt
+//   loop-listener  `loop` with a SIGINT listener of the cells' own registered first
 // A cycle fails if the reply is anything else (RunnerRestarted: the runner was killed or had to be
 // restarted, its variables lost). At the end the runner must be the same process, with `kept`
 // still defined (a cell interrupted before its first statement leaves it as it was). --load N runs N busy processes alongside (a loaded CI machine). Prints a table, writes
@@ -15,7 +16,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BenchClient, median, p90, ROOT } from './client.mjs';
 
-const KINDS = { loop: 'kept++; while (true) {}', await: 'kept++; await new Promise(() => {})', short: 'kept++' };
+const LOOP = 'kept++; while (true) {}';
+const KINDS = { loop: LOOP, await: 'kept++; await new Promise(() => {})', short: 'kept++', 'loop-listener': LOOP };
+/** Run once before the cycles: a SIGINT listener of the cells' own (a server's clean-up). */
+const SETUP = { 'loop-listener': 'process.on("SIGINT", () => {})' };
 const args = process.argv.slice(2);
 const loadAt = args.indexOf('--load');
 const LOAD = loadAt >= 0 ? Number(args.splice(loadAt, 2)[1]) : 0;
@@ -48,6 +52,7 @@ async function stress(kind) {
     await new Promise((r) => setTimeout(r, 20));
   }
   await k.execute('var kept = 0');
+  if (SETUP[kind]) await k.execute(SETUP[kind]);
   const before = await peek(k);
   const replyMs = [];
   const failures = [];

@@ -31,8 +31,8 @@ const SIGINT_SETTLE_MS = 30;
 
 /**
  * After an interrupt delivered while paused, the cell unwinds on resume. Where Node's vm manages
- * SIGINT itself (a runner whose cells added SIGINT listeners, or a Node without the kept watchdog:
- * runner/sigint.ts) it leaves SIGINT at its default disposition (exit) for a moment as a
+ * SIGINT itself (a Node whose internals runner/sigint.ts cannot use, with cells' SIGINT listeners
+ * or without the kept watchdog) it leaves SIGINT at its default disposition (exit) for a moment as a
  * `breakOnSigint` run ends: a second SIGINT from the runtime's interrupt retries landing then
  * kills the runner (variables lost). The runtime holds its signals while this window is open.
  */

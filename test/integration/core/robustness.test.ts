@@ -3,7 +3,7 @@
 // during a running cell — and keeps answering heartbeats.
 
 import { createHmac } from 'node:crypto';
-import { KernelClient, withTimeout } from '../../helpers/kernelClient';
+import { KernelClient, withTimeout, type Msg } from '../../helpers/kernelClient';
 
 let k: KernelClient;
 beforeAll(async () => {
@@ -42,26 +42,22 @@ test("interrupts landing at every moment of a cell's start end it and never lose
   expect(result(await k.execute('startsKept'))).toBe("'state'");
 });
 
-test("a cell's own SIGINT listener hears SIGINT while a cell awaits; once it is gone, interrupts never lose the runner", async () => {
-  const pid = result(await k.execute('let heard = 0; const onInt = () => heard++; process.on("SIGINT", onInt); process.pid'));
-  // While a cell awaits, the listener hears a SIGINT (one that lands during a cell's own code ends
-  // the cell instead). Interrupts are not checked here: with a listener, Node's vm manages SIGINT
-  // around each run itself, with its short windows (runner/sigint.ts).
-  const waiting = k.run("console.log('waiting'); await new Promise((r) => { const t = setInterval(() => heard > 0 && (clearInterval(t), r(heard)), 5); })");
-  await k.waitIopub((m) => m.header.msg_type === 'stream' && m.parent_header.msg_id === waiting.msgId && m.content.text.includes('waiting'));
-  process.kill(Number(pid), 'SIGINT');
-  expect((await withTimeout(waiting.reply, 5000, 'listener heard')).content.status).toBe('ok');
-  await k.waitIdle(waiting.msgId);
-  // Removed outside the cell's synchronous code (Node's vm puts back listeners removed during a run).
-  expect(result(await k.execute('await new Promise((r) => setTimeout(() => r(process.off("SIGINT", onInt).listenerCount("SIGINT")), 0))'))).toBe('0');
-  for (let i = 0; i < 10; i++) {
-    const run = k.run(i % 2 ? 'await new Promise(() => {})' : 'while (true) {}');
-    await k.waitIopub((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run.msgId);
+test("a cell's own SIGINT listener hears the interrupt of an awaiting cell; interrupts never lose the runner", async () => {
+  const pid = result(await k.execute('let heard = 0; process.on("SIGINT", (name) => (heard += name === "SIGINT" ? 1 : 100)); process.pid'));
+  const interrupt = async (code: string, started: (m: Msg, msgId: string) => boolean) => {
+    const run = k.run(code);
+    await k.waitIopub((m) => started(m, run.msgId));
     await k.request('control', 'interrupt_request', {});
-    const { ename, evalue } = (await withTimeout(run.reply, 5000, `interrupted ${i}`)).content;
-    expect(ename === 'KeyboardInterrupt' ? ename : `${ename}: ${evalue}`).toBe('KeyboardInterrupt');
+    const { ename, evalue } = (await withTimeout(run.reply, 5000, `interrupted ${code}`)).content;
     await k.waitIdle(run.msgId);
-  }
+    return ename === 'KeyboardInterrupt' ? ename : `${ename}: ${evalue}`;
+  };
+  const printed = (m: Msg, msgId: string) => m.header.msg_type === 'stream' && m.parent_header.msg_id === msgId && m.content.text.includes('waiting');
+  expect(await interrupt("console.log('waiting'); await new Promise(() => {})", printed)).toBe('KeyboardInterrupt');
+  expect(result(await k.execute('heard'))).toBe('1');
+  // With the listener there, interrupts landing at any moment of a cell's start.
+  const input = (m: Msg, msgId: string) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === msgId;
+  for (let i = 0; i < 10; i++) expect(await interrupt(i % 2 ? 'await new Promise(() => {})' : 'while (true) {}', input)).toBe('KeyboardInterrupt');
   expect(result(await k.execute('process.pid'))).toBe(pid);
 }, 30_000);
 

@@ -13,7 +13,7 @@ import { formatError } from './errors';
 import { execute, interruptAwaitingCell } from './execute';
 import { installGlobals, memberNames, previewOf } from './globals';
 import { installTypeScriptLoaders, loadResolver } from './imports';
-import { keepSigintFromKillingRunner } from './sigint';
+import { interruptListeners, keepSigintFromKillingRunner } from './sigint';
 
 // When the kernel goes, the runner and whatever its cells started go with it (the agent worker
 // does the same from its side, for when this thread is stuck in a loop).
@@ -72,7 +72,8 @@ async function serve(order: ToRunner): Promise<void> {
     case 'cell_labels':
       break;
     case 'interrupt':
-      interruptAwaitingCell(order.id);
+      // The cells' own SIGINT listeners hear an interrupt that ends an awaiting cell (sigint.ts).
+      if (interruptAwaitingCell(order.id)) interruptListeners();
       break;
   }
 }
