@@ -3,7 +3,7 @@
 // the type report after the cell's own output, and the reply. Interrupts that land while the cell
 // is still being prepared end it at the next step (the runtime cannot see them yet).
 
-import type { Interpreter } from '../interpreter/interpreter';
+import type { Interpreter, Prepared } from '../interpreter/interpreter';
 import { INTERRUPTED } from '../interpreter/interpreter';
 import type { IRuntime } from '../runtime/api';
 import type { ErrorInfo } from '../runtime/protocol';
@@ -139,17 +139,11 @@ export class Executor {
       interrupted: () => preparing.interrupted,
     });
     if (prepared.kind === 'error') return fail(prepared.error);
-    if (prepared.kind === 'empty') {
-      // Nothing to run, but a client may send blank code just to read user_expressions.
-      const userExpressions = c.user_expressions ?? {};
-      if (!Object.keys(userExpressions).length) return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
-      await runtime.whenReady();
-      if (preparing.interrupted) return fail(INTERRUPTED);
-      this.preparing = undefined;
-      const done = await runtime.execute({ id, code: '', filename: 'user_expression', label, source: '', isAsync: false, silent: true, allowStdin: false, userExpressions });
-      if (done.status === 'error') return fail(done);
-      return { status: 'ok', execution_count: count, user_expressions: done.userExpressions, payload: [] };
-    }
+    const userExpressions = c.user_expressions ?? {};
+    // Nothing to run; but a client may send blank code just to read user_expressions: run nothing.
+    const blankRun: Prepared = { kind: 'run', path: 'user_expression', generated: '', isAsync: false, code: '' };
+    const toRun = prepared.kind === 'run' ? prepared : Object.keys(userExpressions).length ? blankRun : undefined;
+    if (!toRun) return { status: 'ok', execution_count: count, user_expressions: {}, payload: [] };
 
     // 4. Run (once the debugger has placed breakpoints for this cell, if it is attached).
     await runtime.whenReady(); // a restarted runner first, so the debugger can attach to it
@@ -159,14 +153,14 @@ export class Executor {
     this.preparing = undefined;
     const done = await runtime.execute({
       id,
-      code: prepared.generated,
-      filename: prepared.path,
+      code: toRun.generated,
+      filename: toRun.path,
       label,
       source: c.code,
-      isAsync: prepared.isAsync,
+      isAsync: toRun.isAsync,
       silent,
       allowStdin: !!c.allow_stdin,
-      userExpressions: c.user_expressions ?? {},
+      userExpressions,
     });
 
     let reply: ExecuteReply;
@@ -181,11 +175,11 @@ export class Executor {
 
     // 5. The type report follows the cell's own output, before idle (and before the reply unless
     //    a warm checker is still at it: see execute()).
-    const pending = prepared.report;
+    const pending = toRun.report;
     if (pending && !silent) {
       let ready = false;
       const publish = (all: Awaited<typeof pending>): void => {
-        const text = this.d.interpreter.formatReport(all, prepared.code, label);
+        const text = this.d.interpreter.formatReport(all, toRun.code, label);
         if (text) messenger.publish(parent, 'stream', { name: 'stderr', text });
       };
       // Normally the report is ready within milliseconds; a checker still starting (first cells
@@ -198,7 +192,7 @@ export class Executor {
         if (got) publish(got.d);
         else void pending.then(publish);
       });
-      this.pendingReport = { published, ready: () => ready, soon: prepared.reportSoon === true };
+      this.pendingReport = { published, ready: () => ready, soon: toRun.reportSoon === true };
     }
     return reply;
   }
