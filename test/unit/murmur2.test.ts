@@ -1,5 +1,5 @@
 // MurmurHash2 against worked examples cross-checked with JupyterLab's hash.ts (@jupyterlab/debugger)
-// and ipykernel's murmur2_x86, and the cell paths built from it.
+// and ipykernel's murmur2_x86, the cell paths built from it, and how CellFiles merges what it records.
 
 import { CellFiles, HASH_SEED } from '../../kernel/src/common/cellFiles';
 import { murmur2 } from '../../kernel/src/common/murmur2';
@@ -42,4 +42,19 @@ test('cell paths: prefix + decimal hash + suffix', () => {
   expect(cells.prefix).toBe('/tmp/tskernel_ipykernel_4242/');
   expect(cells.pathFor('abc')).toBe('/tmp/tskernel_ipykernel_4242/3350977461.js');
   expect(new CellFiles('typescript', 1, '/tmp').pathFor('')).toBe('/tmp/tskernel_ipykernel_1/3990065800.ts');
+});
+
+describe('CellFiles.record', () => {
+  it('merges: fields given replace the old ones (also as undefined), the others are kept', () => {
+    const cells = new CellFiles('typescript', 1, '/tmp');
+    const path = cells.pathFor('let x: number = 1');
+    cells.record({ path, source: 'let x: number = 1', map: '{"version":3}', wrapperColumn: 4, executionCount: 1 });
+    // dumpCell of the same code records the source alone: the run's map and count stay.
+    cells.record({ path, source: 'let x: number = 1' });
+    expect(cells.get(path)).toEqual({ path, source: 'let x: number = 1', map: '{"version":3}', wrapperColumn: 4, executionCount: 1 });
+    // A later run whose transform moved nothing has no map.
+    cells.record({ path, source: 'let x: number = 1', map: undefined, wrapperColumn: undefined, executionCount: 2 });
+    expect(cells.get(path)).toEqual({ path, source: 'let x: number = 1', executionCount: 2 });
+    expect(cells.get(path)?.map).toBeUndefined();
+  });
 });

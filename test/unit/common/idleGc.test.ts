@@ -46,6 +46,28 @@ describe('IdleGc', () => {
     expect(burst.runs).toBe(burstRuns + 1);
   });
 
+  it('takes its baseline after the second collection, once V8 has released what the first emptied', async () => {
+    const MB = 2 ** 20;
+    const sizes = (usedMb: number, totalMb: number) => ({ used_heap_size: usedMb * MB, total_heap_size: totalMb * MB });
+    // The language worker after 1,000 cells: the first collection leaves the emptied pages
+    // committed, the second (a turn later) releases them.
+    let heap = sizes(97, 117);
+    const afterEach = [sizes(67, 102), sizes(67, 75)];
+    let collections = 0;
+    const idle = new IdleGc(OPTIONS, { gc: () => void (heap = afterEach[Math.min(collections++, 1)]), heap: () => heap });
+    idle.collectIfGrown();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(collections).toBe(2);
+    // Quiet after more cells: live grew by 3 MB, committed by 17 (less than the slack): nothing to do.
+    heap = sizes(70, 92);
+    idle.collectIfGrown();
+    expect(idle.runs).toBe(1);
+    // Quiet after a long burst: live grew by 6 MB, committed by 42: collect.
+    heap = sizes(73, 117);
+    idle.collectIfGrown();
+    expect(idle.runs).toBe(2);
+  });
+
   it('does nothing when turned off', () => {
     process.env.TSKERNEL_LANG_IDLE_GC = 'off';
     const gc = new IdleGc(OPTIONS);

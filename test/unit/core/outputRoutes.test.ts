@@ -27,3 +27,19 @@ test('routes older than the last 2000 are forgotten, newer ones kept', () => {
   expect(routes.parent(first + 1)).toBeDefined();
   expect(routes.parent(last)).toBeDefined();
 });
+
+test('routes of one client share its identities; each client keeps its own (stdin goes back to it)', () => {
+  const routes = new OutputRoutes();
+  const fromA = (code: string) => ({ ...request('execute_request', { code }), identities: [Buffer.from('client-A')] });
+  const a1 = routes.open(fromA('1'));
+  const a2 = routes.open(fromA('2'));
+  const b = routes.open({ ...request('execute_request'), identities: [Buffer.from('client-B')] });
+  const a3 = routes.open(fromA('3'));
+  expect(routes.request(a2)?.identities).toBe(routes.request(a1)?.identities);
+  expect(routes.request(b)?.identities.map(String)).toEqual(['client-B']);
+  expect(routes.request(a3)?.identities.map(String)).toEqual(['client-A']);
+  expect(routes.request(a1)?.identities.map(String)).toEqual(['client-A']);
+  // The header is the request's own, field for field.
+  const req = request('comm_msg', {}, 'another-session');
+  expect(routes.parent(routes.open(req))).toEqual(req.header);
+});

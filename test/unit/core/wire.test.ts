@@ -43,6 +43,23 @@ test('bad, missing and replayed signatures are rejected', () => {
   expect(() => decode(frames, verifier)).toThrow(/duplicate signature/);
 });
 
+test('replays are rejected for the last 65,536 signatures; older ones are forgotten (as ipykernel)', () => {
+  const signer = new Signer('key');
+  const verifier = new Signer('key');
+  const framesOf = (i: number): Buffer[] => encode({ ...msg(), header: { ...msg().header, msg_id: `m${i}` } }, signer);
+  const first = framesOf(0);
+  expect(() => decode(first, verifier)).not.toThrow();
+  const recent: Buffer[][] = [];
+  for (let i = 1; i <= 1 << 16; i++) {
+    const frames = framesOf(i);
+    decode(frames, verifier);
+    if (i > (1 << 16) - 3) recent.push(frames);
+  }
+  // 65,537 remembered: the older half went, the first message among them.
+  expect(() => decode(first, verifier)).not.toThrow();
+  for (const frames of recent) expect(() => decode(frames, verifier)).toThrow(/duplicate signature/);
+});
+
 test('tampered content fails verification', () => {
   const frames = encode(msg(), new Signer('key'));
   frames[6] = Buffer.from('{"code":"evil"}');
