@@ -94,3 +94,16 @@ test('a module script is recognised as its .ts file with types blanked, and noth
   expect(isTypeStrippedFrom(stripped.replace('return a', 'return b'), written)).toBe(false);
   expect(isTypeStrippedFrom(stripped + ' ', written)).toBe(false);
 });
+
+test('cells without a map share one positions object (identity); cells with one get their own', () => {
+  const a = CellPositions.of('const a = 1;');
+  const b = CellPositions.of('const b = 2;');
+  expect(a).toBe(b);
+  expect(a.original({ line: 3, column: 7 })).toEqual({ line: 3, column: 7 });
+  const t = transpileCell('const a: number = 1;\nawait a; throw new Error("x")', 'typescript', FILE);
+  const mapped = CellPositions.of(t.generated);
+  expect(mapped).not.toBe(a);
+  const lines = t.generated.split('\n');
+  const i = lines.findIndex((l) => l.includes('new Error'));
+  expect(mapped.original({ line: i + 1, column: lines[i].indexOf('new Error') + 1 })).toEqual({ line: 2, column: 16 });
+});

@@ -102,8 +102,15 @@ export class CellPositions {
   private trace: TraceMap | null = null;
 
   constructor(code: string) {
-    // Most cells have no map: nothing to keep for them (the runner holds one of these per cell).
     if (code.includes(INLINE_PREFIX)) this.code = code;
+  }
+
+  /**
+   * Positions of `code`: one shared instance for every cell without an inline map (most cells;
+   * the runner keeps one of these per cell it ran, thousands in a long session).
+   */
+  static of(code: string): CellPositions {
+    return code.includes(INLINE_PREFIX) ? new CellPositions(code) : UNMAPPED;
   }
 
   private map(): TraceMap | null {
@@ -133,3 +140,6 @@ export class CellPositions {
     return after.line !== null && after.column !== null ? { line: after.line, column: after.column + 1 } : undefined;
   }
 }
+
+/** The positions of every cell without a map: generated positions are the cell's own. */
+const UNMAPPED = new CellPositions('');

@@ -25,7 +25,7 @@ const KERNEL_DIR = path.resolve(__dirname, '..', '..');
 const NOTEBOOK_STANDIN = /(\/[^\s'"()]*?)\/__tskernel_notebook__\.m?js/g;
 
 export function rememberCell(filename: string, label: string, source: string, code = source): void {
-  cells.set(filename, { label, source, positions: new CellPositions(code) });
+  cells.set(filename, { label, source, positions: CellPositions.of(code) });
 }
 
 export function cellLabel(filename: string): string | undefined {
