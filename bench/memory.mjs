@@ -3,7 +3,8 @@
 // has loaded, over 10,000 executed cells (type checking on, as by default) and after a 100k-line
 // flood. Each thread's V8 heap comes from bench/heapProbe.cjs (preloaded through NODE_OPTIONS; a
 // full GC first, so "live" is live bytes), RSS and private memory (USS: RSS without the node
-// binary's pages that every Node process shares) from /proc. Also the first cell's type-report
+// binary's pages that every Node process shares) from /proc, and the kernel process's RSS beyond
+// its threads' V8 heaps (where the C allocator's share shows). Also the first cell's type-report
 // time and live heap bytes per executed cell in each thread (where per-cell memory goes).
 // Prints tables and writes bench/results/memory.json. Uses the built kernel (npm run build first).
 // MEMORY_BENCH_CELLS sets the cell count (default 10000); TSKERNEL_LANG_IDLE_GC=off measures
@@ -95,6 +96,11 @@ async function snapshot(k, label) {
     prev = now;
   }
   const rss = { kernel: rssOf(k.proc.pid), runner: runnerPid ? rssOf(runnerPid) : 0, busy };
+  // The kernel process's RSS beyond the V8 heaps of its threads (main, language worker, heartbeat),
+  // at the same moment (their last reports, before the GC below): the C allocator's share (zmq,
+  // Node's buffers, V8's own malloc), thread stacks and the node binary's pages.
+  const kernelThreads = probes().filter((p) => p.pid === k.proc.pid);
+  const beyondV8 = rss.kernel - kernelThreads.reduce((sum, p) => sum + p.heap.total_heap_size, 0);
   const uss = privateOf(k.proc.pid) + (runnerPid ? privateOf(runnerPid) : 0);
   const heaps = await liveHeaps(k);
   const thread = (role, t) => heaps.find((p) => p.role === role && p.thread === t);
@@ -110,7 +116,7 @@ async function snapshot(k, label) {
       : undefined;
   const snap = {
     label,
-    rss: { ...rss, total: rss.kernel + rss.runner },
+    rss: { ...rss, total: rss.kernel + rss.runner, kernelBeyondV8: beyondV8 },
     uss,
     heap: { kernel: row(thread('kernel', 'main')), worker: row(thread('kernel', 'language')), runner: row(thread('runner', 'main')) },
   };
@@ -182,6 +188,7 @@ console.table(
     'RSS busy': mb(s.rss.busy),
     'RSS at rest': mb(s.rss.total),
     'RSS kernel (+worker)': mb(s.rss.kernel),
+    'kernel beyond V8 heaps': mb(s.rss.kernelBeyondV8),
     'RSS runner': mb(s.rss.runner),
     'private (USS)': mb(s.uss),
     'kernel heap': s.heap.kernel ? `${mb(s.heap.kernel.live)} / ${mb(s.heap.kernel.committed)}` : '-',
