@@ -266,11 +266,14 @@ test('--orphan-timeout: polls keep the kernel, silence from the gateway ends it 
 });
 
 test('no gateway at the response address: the launcher says so and exits, leaving nothing behind', async () => {
-  const rs = await responseSocket();
-  rs.close(); // nothing listens there now
+  // Port 1: nothing listens there, and nothing can come to: a port that was free a moment ago
+  // (a closed listener's) may be taken meanwhile by one of the launcher's own ephemeral ports,
+  // which then "receives" the connection info.
   const before = new Set(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('tskernel-launch-')));
-  const l = startLauncher(['--kernel-id', 'k-x', '--response-address', `127.0.0.1:${rs.port}`, '--public-key', PUBLIC_KEY_ARG, '--ip', '127.0.0.1']);
-  const code = await withTimeout(l.exited, 20_000, 'the launcher to exit');
+  const l = startLauncher(['--kernel-id', 'k-x', '--response-address', '127.0.0.1:1', '--public-key', PUBLIC_KEY_ARG, '--ip', '127.0.0.1']);
+  const code = await withTimeout(l.exited, 20_000, 'the launcher to exit').catch((e: Error) => {
+    throw new Error(`${e.message}; its stderr:\n${l.stderr()}`);
+  });
   if (code !== 1) throw new Error(`the launcher exited with ${code}, not 1:\n${l.stderr()}`);
   expect(l.stderr()).toMatch(/could not send the connection info to 127\.0\.0\.1:\d+/);
   expect(fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('tskernel-launch-') && !before.has(d))).toEqual([]);
