@@ -2,6 +2,8 @@
 // re-runs, positions, completion and hover from earlier cells and npm packages (ESM and CJS),
 // runtime members for `any`, is_complete, JavaScript mode, and bad inputs.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LanguageService } from '../../../kernel/src/lang/service';
 import { makeNotebookDir, removeDir, writePackage } from './fixture';
 
@@ -194,6 +196,14 @@ describe('LanguageService (TypeScript)', () => {
     expect(d.data['text/plain']).toContain('return n;');
   });
 
+  it('shows a default lib declaration at its own file and line (the libs are joined into one file)', async () => {
+    const d = await ls.inspect('[3, 1].toSorted()', 10, 1);
+    const where = /Source \((.*lib\.es2023\.array\.d\.ts):(\d+)\):/.exec(d.data['text/plain']);
+    expect(where).not.toBeNull();
+    const line = fs.readFileSync(path.resolve(dir, where![1]), 'utf8').split('\n')[Number(where![2]) - 1];
+    expect(line).toContain('toSorted(');
+  });
+
   it('answers is_complete from the parser', async () => {
     expect(await ls.isComplete('const a = 1;')).toEqual({ status: 'complete' });
     expect(await ls.isComplete('function f() {\n  if (a) {')).toEqual({ status: 'incomplete', indent: '    ' });
@@ -278,5 +288,28 @@ describe('LanguageService (JavaScript)', () => {
     expect((await ls.inspect('twice', 2, 0)).data['text/plain']).toContain('function twice(n: any): number');
     expect((await ls.inspect('add', 2, 0)).data['text/plain']).toContain('(a: number, b: number) => number');
     expect((await ls.check('const = 1'))[0]).toMatchObject({ line: 1, column: 7, code: 1134 });
+  });
+});
+
+describe("LanguageService with the notebook's tsconfig.json naming libs", () => {
+  let dir: string;
+  let ls: LanguageService;
+  beforeAll(() => {
+    dir = makeNotebookDir();
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { lib: ['es2022', 'dom'] } }));
+    ls = new LanguageService({ language: 'typescript', notebookDir: dir });
+  });
+  afterAll(async () => {
+    await ls.dispose();
+    removeDir(dir);
+  });
+
+  it('checks against those libs: the DOM is in, ES2023 is out', async () => {
+    expect(await ls.check('const t: string = document.title.toUpperCase();\n[1, 2].at(-1);')).toEqual([]);
+    const diags = await ls.check('[3, 1].toSorted();');
+    expect(diags).toHaveLength(1);
+    expect(diags[0].message).toContain("Property 'toSorted' does not exist");
+    expect((await ls.complete('document.getElementBy', 21)).matches).toContain('getElementById');
+    expect((await ls.inspect('document.title', 10, 1)).data['text/plain']).toMatch(/lib\.dom\.d\.ts:\d+\)/);
   });
 });

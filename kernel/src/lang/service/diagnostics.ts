@@ -26,7 +26,7 @@ export type CellLabeler = (specifier: string) => string | undefined;
 
 export function cellDiagnostics(ls: ts.LanguageService, cell: RenderedCell, labelOf: CellLabeler): TsDiagnostic[] {
   const { blanked: code, fileName } = cell;
-  const syntax = syntaxErrors(code, cell.kind);
+  const syntax = cell.syntax ?? syntaxErrors(code, cell.kind);
   if (syntax.length > 0) return syntax.map((d) => toTsDiagnostic(d, code, 'error'));
   const unqualify = (text: string): string =>
     text.replace(CELL_QUALIFIER, (_m, base: string, name: string) => (cell.declared.has(name) ? `${labelOf(`./${base}`) ?? 'an earlier cell'}.${name}` : name));

@@ -166,7 +166,7 @@ export class Engine {
 
   inspect(code: string, pos: number, detailLevel: number): InspectResult {
     const cell = this.sync(code);
-    return inspectAt(this.ls, this.model, cell, clamp(pos, cell.blanked.length), detailLevel);
+    return inspectAt(this.ls, this.model, cell, clamp(pos, cell.blanked.length), detailLevel, this.host.libOrigin);
   }
 
   isComplete(code: string): IsCompleteResult {

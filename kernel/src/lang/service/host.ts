@@ -1,9 +1,11 @@
 // The LanguageServiceHost over the notebook: virtual cell files from the NotebookModel, the kernel
-// globals' declarations (display, comms), the fallback @types/node, and everything else read from
-// disk. The root files are fixed (declaration files and the two current-cell files, plain and JSX): history cells enter the
-// program only through imports, so added and dropped cells never change the root list (node_modules typings and libs are read once; local sources are re-read when their mtime
-// changes). Module specifiers naming cell files, and `tskernel/display`, resolve directly; the rest go through
-// TypeScript's resolver with a shared cache.
+// globals' declarations (display, comms), the fallback @types/node, the default libs joined into
+// one file (libBundle.ts), and everything else read from disk. The root files are fixed
+// (declaration files and the two current-cell files, plain and JSX): history cells enter the
+// program only through imports, so added and dropped cells never change the root list
+// (node_modules typings and libs are read once; local sources are re-read when their mtime
+// changes). Module specifiers naming cell files, and `tskernel/display`, resolve directly; the
+// rest go through TypeScript's resolver with a shared cache.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +13,7 @@ import * as ts from 'typescript';
 import { resolveCompatModule } from './compatModules';
 import { resolveKernelModule } from './kernelModules';
 import { PROGRAM_JSDOC_MODE } from './docComments';
+import { LibBundle } from './libBundle';
 import type { NotebookModel } from './notebookModel';
 
 const EXTENSIONS: ReadonlyMap<string, ts.Extension> = new Map([
@@ -28,6 +31,8 @@ export class NotebookHost implements ts.LanguageServiceHost {
   private resolutionCache: ts.ModuleResolutionCache;
   private resolutionsInvalid = false;
   private failedResolutions = 0;
+  /** The default libs as one file (undefined: they load as usual). */
+  private readonly libs: LibBundle | undefined;
   /** Bumped by every change and by `newRequest()`: the language service re-checks files only then. */
   private projectVersion = 0;
   /** Doc comments are read on demand (docComments.ts), not kept in the program. */
@@ -40,9 +45,18 @@ export class NotebookHost implements ts.LanguageServiceHost {
   ) {
     this.resolutionCache = ts.createModuleResolutionCache(model.dir, (f) => f, options);
     this.libDir = path.dirname(ts.getDefaultLibFilePath(options));
+    this.libs = LibBundle.for(options, model.dir);
   }
 
-  /** Switches options and extra root files (the staged start's second stage). */
+  /** The original lib file and 0-based line of a position in the joined libs (else undefined). */
+  libOrigin = (fileName: string, pos: number): { fileName: string; line: number } | undefined => {
+    return this.libs?.original(fileName, pos);
+  };
+
+  /**
+   * Switches options and extra root files (the staged start's second stage, new @types packages).
+   * The libs stay those of the first options: the engine changes only `types`.
+   */
   reconfigure(options: ts.CompilerOptions, extraRoots: string[]): void {
     this.options = options;
     this.extraRoots = extraRoots;
@@ -145,6 +159,8 @@ export class NotebookHost implements ts.LanguageServiceHost {
   readFile = (fileName: string): string | undefined => {
     const v = this.virtual.get(fileName);
     if (v) return v.text;
+    const lib = this.libs?.textOf(fileName);
+    if (lib !== undefined) return lib;
     try {
       return fs.readFileSync(fileName, 'utf8');
     } catch {

@@ -25,7 +25,10 @@ import { type CellFile, CellGraph } from './cellGraph';
 import { declaredNames, type DeclaredNames } from './declaredNames';
 import { hasGlobalEffects } from './globalEffects';
 import { mentionedWords } from './mentioned';
-import { parseCell } from './parse';
+import { parseCell, parseErrors } from './parse';
+
+/** Cells up to this long keep their parse for the next step (checked, then added: one parse). */
+const MEMO_PARSE_MAX = 64 * 1024;
 
 export interface Definer {
   /** Module specifier of the defining cell, relative to the notebook directory. */
@@ -51,6 +54,8 @@ export interface RenderedCell {
   imported: Map<string, Definer>;
   /** Names the cell itself declares at its top level. */
   declared: ReadonlySet<string>;
+  /** The current cell's syntax errors, parsed alone (set by renderCurrent). */
+  syntax?: readonly ts.DiagnosticWithLocation[];
 }
 
 /** What adding a cell changed: its file (undefined when it was dropped at once) and the dropped files. */
@@ -95,6 +100,7 @@ export class NotebookModel {
   private readonly graph = new CellGraph();
   private seq = 0;
   private lastCurrent: { code: string; scope: ImportScope; rendered: RenderedCell } | undefined;
+  private lastParse: { blanked: string; sf: ts.SourceFile; kind: ts.ScriptKind } | undefined;
 
   constructor(
     readonly dir: string,
@@ -161,7 +167,7 @@ export class NotebookModel {
   /** Parses an executed cell: what it declares and whether it has global effects (no model change). */
   preview(code: string): CellPreview {
     const blanked = blankMagics(code);
-    const { sf, kind } = parseCell(blanked, this.scriptKind);
+    const { sf, kind } = this.parse(blanked);
     return { blanked, kind, names: declaredNames(sf), pinned: hasGlobalEffects(sf) };
   }
 
@@ -201,11 +207,24 @@ export class NotebookModel {
     const last = this.lastCurrent;
     if (last?.code === code && last.scope === scope) return last.rendered;
     const blanked = blankMagics(code);
-    const { sf, kind } = parseCell(blanked, this.scriptKind);
+    const { sf, kind } = this.parse(blanked);
     const fileName = kind === this.scriptKind ? this.currentFile : this.currentJsxFile;
     const rendered = this.render(blanked, declaredNames(sf), scope, false, fileName, kind);
+    rendered.syntax = parseErrors(sf);
     this.lastCurrent = { code, scope, rendered };
     return rendered;
+  }
+
+  /**
+   * `blanked` parsed as a cell, reusing the last parse of the same text: a checked cell is parsed
+   * to render it, then again when it is added (and when a check previews the queue).
+   */
+  private parse(blanked: string): { sf: ts.SourceFile; kind: ts.ScriptKind } {
+    const last = this.lastParse;
+    if (last?.blanked === blanked) return last;
+    const parsed = parseCell(blanked, this.scriptKind);
+    this.lastParse = blanked.length <= MEMO_PARSE_MAX ? { blanked, ...parsed } : undefined;
+    return parsed;
   }
 
   /**

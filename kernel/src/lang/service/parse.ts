@@ -21,7 +21,12 @@ function parseAs(text: string, kind: ts.ScriptKind): ParsedSourceFile {
 
 /** Syntax errors of `text` parsed alone (no generated suffix, no program). */
 export function syntaxErrors(text: string, kind: ts.ScriptKind): readonly ts.DiagnosticWithLocation[] {
-  return parseAs(text, kind).parseDiagnostics ?? [];
+  return parseErrors(parseAs(text, kind));
+}
+
+/** The syntax errors the parser found in `sf`. */
+export function parseErrors(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sf as ParsedSourceFile).parseDiagnostics ?? [];
 }
 
 /**

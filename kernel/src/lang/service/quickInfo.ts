@@ -23,7 +23,10 @@ interface Located {
   defs: readonly ts.DefinitionInfo[];
 }
 
-export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number, detailLevel: number): InspectResult {
+/** The original file and 0-based line of a position in a file the host joined from others (libBundle.ts). */
+export type OriginOf = (fileName: string, pos: number) => { fileName: string; line: number } | undefined;
+
+export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: RenderedCell, pos: number, detailLevel: number, originOf: OriginOf = () => undefined): InspectResult {
   const found = locate(ls, model, cell, pos);
   let result: InspectResult;
   if (found) {
@@ -51,7 +54,7 @@ export function inspectAt(ls: ts.LanguageService, model: NotebookModel, cell: Re
     if (!result.documentation && result.tags.length === 0) withDocs(result, readDocComment(ls.getProgram(), calleeDefinitions(ls, cell.fileName, help.applicableSpan.start)));
   }
   const def = found && primaryDefinition(found.defs, found.file);
-  if (detailLevel >= 1 && def) result.source = sourceOf(ls, model, def);
+  if (detailLevel >= 1 && def) result.source = sourceOf(ls, model, def, originOf);
   return result;
 }
 
@@ -101,7 +104,7 @@ function primaryDefinition(defs: readonly ts.DefinitionInfo[], file: string): ts
   return defs.find((d) => d.fileName !== file) ?? defs[0];
 }
 
-function sourceOf(ls: ts.LanguageService, model: NotebookModel, def: ts.DefinitionInfo): InspectResult['source'] {
+function sourceOf(ls: ts.LanguageService, model: NotebookModel, def: ts.DefinitionInfo, originOf: OriginOf): InspectResult['source'] {
   const sf = ls.getProgram()?.getSourceFile(def.fileName);
   if (!sf) return undefined;
   const span = def.contextSpan ?? def.textSpan;
@@ -109,7 +112,7 @@ function sourceOf(ls: ts.LanguageService, model: NotebookModel, def: ts.Definiti
   const text = lines.length > SOURCE_MAX_LINES ? [...lines.slice(0, SOURCE_MAX_LINES), '…'].join('\n') : lines.join('\n');
   const label = model.labelOf(def.fileName);
   // Cell files start with the generated one-line prefix, so line numbers inside them are right.
-  const { line } = sf.getLineAndCharacterOfPosition(span.start);
-  const where = label ? `${label}, line ${line + 1}` : `${path.relative(model.dir, def.fileName)}:${line + 1}`;
+  const { fileName, line } = originOf(def.fileName, span.start) ?? { fileName: def.fileName, line: sf.getLineAndCharacterOfPosition(span.start).line };
+  const where = label ? `${label}, line ${line + 1}` : `${path.relative(model.dir, fileName)}:${line + 1}`;
   return { text, where };
 }
