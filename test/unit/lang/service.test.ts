@@ -312,4 +312,14 @@ describe("LanguageService with the notebook's tsconfig.json naming libs", () => 
     expect((await ls.complete('document.getElementBy', 21)).matches).toContain('getElementById');
     expect((await ls.inspect('document.title', 10, 1)).data['text/plain']).toMatch(/lib\.dom\.d\.ts:\d+\)/);
   });
+
+  it("honours a cell's triple-slash references: in its own check, and in later cells once it ran", async () => {
+    const withRef = '/// <reference lib="es2023.array" />\nconst sorted = [3, 1].toSorted();';
+    expect(await ls.check(withRef)).toEqual([]);
+    // Checked but not run: later cells do not see it.
+    expect((await ls.check('[3, 1].toSorted();')).map((d) => d.code)).toEqual([2550]);
+    ls.addCell(withRef, 1);
+    expect(await ls.check('[3, 1].toSorted();\nsorted.at(0);')).toEqual([]);
+    expect((await ls.complete('[1].toSo', 8)).matches).toContain('toSorted');
+  });
 });

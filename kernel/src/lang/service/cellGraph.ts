@@ -15,6 +15,8 @@ export interface CellFile {
   /** Files the generated prefix imports from (each counted once). */
   deps: CellFile[];
   pinned: boolean;
+  /** Its triple-slash references (globalEffects.ts), repeated at the top of the scope module. */
+  references: readonly string[];
   /** Names this cell is still the latest definer of. */
   latestNames: number;
   /** Live cells importing from this one. */

@@ -225,6 +225,8 @@ export class Engine {
     const cell = this.model.renderCurrent(code, scope);
     // The other current file is emptied, so a JSX cell's stale text is not kept in the program.
     for (const file of this.model.currentFiles) this.host.setFile(file, file === cell.fileName ? cell.text : '');
+    // The cell's own `/// <reference>`s count for its program (a no-op unless they change).
+    this.host.setFile(this.model.scopeFile, this.model.scopeText(cell.references));
     this.host.newRequest();
     this.ls.getProgram();
     this.host.resolutionsSettled();

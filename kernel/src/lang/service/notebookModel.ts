@@ -16,14 +16,17 @@
 // A cell that parses only as TSX (JSX, as the runner compiles it) gets a `.tsx` file (`.jsx` for
 // JavaScript): a history cell at creation, the current cell by using `__tskernel_current.tsx`
 // instead; both current files are root files, the unused one empty, so switching kinds keeps the
-// root list.
+// root list. A cell's `/// <reference path|types|lib>`s, which the compiler reads only at the top
+// of a file (in a cell file they follow the prefix), are repeated at the top of the aggregator:
+// the current cell's for its own requests, a run cell's for the rest of the session (as tsc, where
+// a reference in any file counts for the whole program).
 
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { blankMagics } from '../magics';
 import { type CellFile, CellGraph } from './cellGraph';
 import { declaredNames, type DeclaredNames } from './declaredNames';
-import { hasGlobalEffects } from './globalEffects';
+import { hasGlobalEffects, NO_REFERENCES, referenceDirectives } from './globalEffects';
 import { mentionedWords } from './mentioned';
 import { parseCell, parseErrors } from './parse';
 
@@ -56,6 +59,8 @@ export interface RenderedCell {
   declared: ReadonlySet<string>;
   /** The current cell's syntax errors, parsed alone (set by renderCurrent). */
   syntax?: readonly ts.DiagnosticWithLocation[];
+  /** The current cell's triple-slash references (set by renderCurrent). */
+  references?: readonly string[];
 }
 
 /** What adding a cell changed: its file (undefined when it was dropped at once) and the dropped files. */
@@ -71,6 +76,8 @@ export interface CellPreview {
   names: DeclaredNames;
   /** Has effects beyond its names (global declarations, augmentations, side-effect imports). */
   pinned: boolean;
+  /** Its triple-slash references, one line each. */
+  references: readonly string[];
 }
 
 /** Which earlier names a cell imports: all (completion, inspection) or those it mentions (see importsOf). */
@@ -101,6 +108,8 @@ export class NotebookModel {
   private seq = 0;
   private lastCurrent: { code: string; scope: ImportScope; rendered: RenderedCell } | undefined;
   private lastParse: { blanked: string; sf: ts.SourceFile; kind: ts.ScriptKind } | undefined;
+  /** The scope module's text without the current cell's references (scopeText), until the next added cell. */
+  private scope: { refs: ReadonlySet<string>; text: string } | undefined;
 
   constructor(
     readonly dir: string,
@@ -111,8 +120,22 @@ export class NotebookModel {
     this.scopeFile = path.join(dir, `${PREFIX}scope${ext}`);
   }
 
-  /** Text of the aggregator module. */
-  scopeText(): string {
+  /**
+   * Text of the aggregator module: the triple-slash references of the live cells and of the
+   * current cell (`current`) first, where the compiler reads them (in a cell file they follow the
+   * generated prefix, as comments); then the re-exports and the pinned cells' imports.
+   */
+  scopeText(current: readonly string[] = NO_REFERENCES): string {
+    if (!this.scope) {
+      const refs = new Set<string>();
+      for (const cell of this.graph.pinned()) for (const line of cell.references) refs.add(line);
+      this.scope = { refs, text: (refs.size > 0 ? [...refs, ''].join('\n') : '') + this.scopeBody() };
+    }
+    const extra = current.filter((line) => !this.scope!.refs.has(line));
+    return extra.length === 0 ? this.scope.text : [...extra, ''].join('\n') + this.scope.text;
+  }
+
+  private scopeBody(): string {
     const bySource = new Map<string, string[]>();
     for (const [name, def] of this.definers) {
       const list = bySource.get(def.specifier);
@@ -168,14 +191,15 @@ export class NotebookModel {
   preview(code: string): CellPreview {
     const blanked = blankMagics(code);
     const { sf, kind } = this.parse(blanked);
-    return { blanked, kind, names: declaredNames(sf), pinned: hasGlobalEffects(sf) };
+    return { blanked, kind, names: declaredNames(sf), pinned: hasGlobalEffects(sf), references: referenceDirectives(sf) };
   }
 
   /** Adds an executed cell; its names now shadow earlier definitions; superseded cells may drop out. */
   add(code: string, executionCount: number, preview: CellPreview = this.preview(code)): AddResult {
     const n = ++this.seq;
     this.lastCurrent = undefined;
-    const { blanked, kind, names, pinned } = preview;
+    this.scope = undefined;
+    const { blanked, kind, names, pinned, references } = preview;
     if (names.names.length === 0 && !pinned) return { added: undefined, dropped: [] };
     const specifier = `./${PREFIX}cell_${n}`;
     const fileName = path.join(this.dir, `${PREFIX}cell_${n}${this.ext}${kind === this.scriptKind ? '' : 'x'}`);
@@ -189,6 +213,7 @@ export class NotebookModel {
       text: rendered.text,
       deps: [...deps],
       pinned,
+      references,
       latestNames: names.names.length,
       refs: 0,
     };
@@ -211,6 +236,7 @@ export class NotebookModel {
     const fileName = kind === this.scriptKind ? this.currentFile : this.currentJsxFile;
     const rendered = this.render(blanked, declaredNames(sf), scope, false, fileName, kind);
     rendered.syntax = parseErrors(sf);
+    rendered.references = referenceDirectives(sf);
     this.lastCurrent = { code, scope, rendered };
     return rendered;
   }
