@@ -47,7 +47,7 @@ export class LibBundle {
       for (const ref of ts.preProcessFile(text, true, true).libReferenceDirectives) {
         const name = libFileName(ref.fileName);
         if (!name) throw new Error(`unknown lib "${ref.fileName}" in ${file}`);
-        visit(path.join(path.dirname(file), name));
+        visit(`${path.dirname(file)}/${name}`);
       }
       found.push({ file, text });
     };
@@ -74,7 +74,8 @@ export class LibBundle {
   static for(options: ts.CompilerOptions, dir: string, read: (file: string) => string | undefined = readText): LibBundle | undefined {
     if (options.noLib || process.env.TSKERNEL_LIB_BUNDLE === 'off') return undefined;
     const libDir = path.dirname(ts.getDefaultLibFilePath(options));
-    const roots = options.lib ? options.lib.map((name) => path.join(libDir, name)) : [ts.getDefaultLibFilePath(options)];
+    // Joined with '/', as the compiler names files on every platform (these names are its keys).
+    const roots = options.lib ? options.lib.map((name) => `${libDir}/${name}`) : [ts.getDefaultLibFilePath(options)];
     if (roots.length === 0) return undefined;
     if (options.libReplacement !== false && hasLibReplacements(dir)) return undefined;
     try {
