@@ -6,7 +6,7 @@
 // removed since).
 
 import * as fs from 'node:fs';
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export class AutomaticTypes {
   private stamp: string | undefined;

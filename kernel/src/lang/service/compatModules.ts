@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { parseNpmSpecifier } from '../../runtime/runner/compat/npmSpecifier';
 
 const COMPAT_DIR = path.join(__dirname, '..', '..', 'runtime', 'runner', 'compat');

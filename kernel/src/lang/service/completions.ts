@@ -3,7 +3,7 @@
 // column. When the cursor follows `expr.` and `expr` is `any` (or unresolved), the result names
 // `expr` so the kernel can ask the runtime for the object's actual members.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { CompletionItem, CompletionResult } from './protocol';
 import { nodeAt } from './parse';
 import { cleanDisplay } from './display';

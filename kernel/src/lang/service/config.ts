@@ -8,7 +8,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export function compilerOptionsFor(language: 'typescript' | 'javascript', notebookDir: string): ts.CompilerOptions {
   const user = readNotebookTsconfig(notebookDir);

@@ -3,7 +3,7 @@
 // see. Also notes which are `const` (assigning them later is an error) and which the cell already
 // exports itself (so the model does not export them twice).
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export interface DeclaredNames {
   /** Every top-level name, in first-declaration order. */

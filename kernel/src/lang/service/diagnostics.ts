@@ -5,7 +5,7 @@
 // `const`; an untyped package is a warning, not an error. Errors inside the generated prefix are
 // not the user's and are dropped.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { TsDiagnostic } from './protocol';
 import type { RenderedCell } from './notebookModel';
 import { lineColumn, syntaxErrors } from './parse';

@@ -2,7 +2,7 @@
 // earlier cells reach the current cell through generated imports, so TypeScript describes them as
 // "(alias) const x: number\nimport x"; that wrapping is removed.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 /** Display text without the alias wrapping of names imported from earlier cells. */
 export function cleanDisplay(text: string): string {

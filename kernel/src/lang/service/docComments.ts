@@ -5,7 +5,7 @@
 // comments just before its declaration are parsed on their own: their text, and their tags as
 // `@param x description` lines. Nothing is kept.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { nodeAt } from './parse';
 
 /** How TypeScript parses the program's files: doc comments only where they carry types (JS). */

@@ -10,7 +10,7 @@
 // costs a new checker over the same files, not a rebuild (the worker takes them in when quiet).
 
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { compilerOptionsFor, nodeTypesFallback } from './config';
 import { NotebookHost } from './host';
 import { AutomaticTypes } from './automaticTypes';

@@ -4,7 +4,7 @@
 // Also the cell's triple-slash references as lines to repeat where the compiler reads them: a cell
 // file starts with its generated prefix, after which a `/// <reference>` is only a comment.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 export function hasGlobalEffects(sf: ts.SourceFile): boolean {
   if (sf.referencedFiles.length > 0 || sf.typeReferenceDirectives.length > 0 || sf.libReferenceDirectives.length > 0) return true;

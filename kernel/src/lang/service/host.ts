@@ -9,7 +9,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { resolveCompatModule } from './compatModules';
 import { resolveKernelModule } from './kernelModules';
 import { PROGRAM_JSDOC_MODE } from './docComments';

@@ -3,7 +3,7 @@
 // body) → incomplete, with an indent one level deeper per open bracket; any other error → invalid.
 // A cell that parses only as TSX is JSX, complete as the runner compiles it.
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { IsCompleteResult } from './protocol';
 import { syntaxErrors } from './parse';
 import { lastIndent, scanIsComplete } from '../isCompleteScan';

@@ -5,7 +5,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 
 const RUNNER_DIR = path.join(__dirname, '..', '..', 'runtime', 'runner');
 const MODULES = new Map<string, string>([['tskernel/display', 'displayApi']]);

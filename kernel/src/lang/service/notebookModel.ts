@@ -22,7 +22,7 @@
 // a reference in any file counts for the whole program).
 
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { blankMagics } from '../magics';
 import { type CellFile, CellGraph } from './cellGraph';
 import { declaredNames, type DeclaredNames } from './declaredNames';

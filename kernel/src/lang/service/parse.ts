@@ -2,7 +2,7 @@
 // script kind (JSX or not), the innermost node at a position, and offset → line/column (column in
 // code points).
 
-import * as ts from 'typescript';
+import ts from 'typescript';
 import { utf16ToCodePoint } from '../../common/codePoints';
 
 /** A source file as the parser leaves it; `parseDiagnostics` is set by every createSourceFile. */

@@ -5,7 +5,7 @@
 // roots (the same graph the compiler would walk).
 
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { NotebookHost } from './host';
 
 export class Preparser {

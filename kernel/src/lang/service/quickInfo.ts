@@ -5,7 +5,7 @@
 // Detail level ≥ 1 adds the declaration's source text.
 
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import ts from 'typescript';
 import type { InspectResult } from './protocol';
 import type { NotebookModel, RenderedCell } from './notebookModel';
 import { cleanDisplay, docText, tagLines } from './display';
